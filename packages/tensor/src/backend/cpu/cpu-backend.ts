@@ -1,0 +1,88 @@
+/**
+ * The CPU backend: pure-TypeScript reference kernels for every primitive of the Backend contract.
+ * Handles wrap a typed array; `adopt` shares a caller's array (zero-copy `fromTypedArray`).
+ * @packageDocumentation
+ */
+import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import { isContiguousView, numelOf } from '../../shape.js';
+import { CONTRACT_VERSION, type Backend, type BinaryOp, type Handle, type Operand, type ReduceOp, type ScanOp, type UnaryOp } from '../backend.js';
+import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { gatherKernel, scatterKernel, sortKernel } from './indexing.js';
+import { matmulKernel } from './matmul.js';
+import { reduceKernel, scanKernel } from './reduce.js';
+import { offsets } from './strided.js';
+
+/** A CPU buffer: the typed array and a reference count. */
+export class CpuHandle {
+  refs = 1;
+  constructor(public readonly data: TypedArray) {}
+}
+
+function arr(o: Operand | Handle): TypedArray {
+  const h = ('handle' in o ? (o as Operand).handle : o) as CpuHandle;
+  return h.data;
+}
+
+/** Contiguous copy of a view's elements. */
+function readView(x: Operand): TypedArray {
+  const data = arr(x);
+  const n = numelOf(x.view.shape);
+  if (isContiguousView(x.view)) return data.slice(x.view.offset, x.view.offset + n);
+  const out = allocArray(x.dtype, n);
+  const off = offsets(x.view);
+  for (let i = 0; i < n; i++) out[i] = data[off[i]!]!;
+  return out;
+}
+
+const isInt = (d: DType) => d === 'int32' || d === 'bool';
+
+/** Creates a CPU backend instance (the default `cpu` device uses one). */
+export function createCpuBackend(): Backend {
+  const h = (data: TypedArray): Handle => new CpuHandle(data);
+  return {
+    name: 'cpu',
+    contractVersion: CONTRACT_VERSION,
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], readSync: true, zeroCopy: true },
+    alloc: (dtype, numel) => h(allocArray(dtype, numel)),
+    upload: (data) => h(data.slice()),
+    adopt: (data) => h(data),
+    read: async (x) => readView(x),
+    readSync: readView,
+    retain: (hd) => void ((hd as CpuHandle).refs++),
+    release: (hd) => void ((hd as CpuHandle).refs--),
+    byteLength: (hd) => (hd as CpuHandle).data.byteLength,
+    flush: () => {},
+    dispose: () => {},
+    unary: (op: UnaryOp, x, outDtype) => h(unaryKernel(op, arr(x), x.view, outDtype)),
+    binary: (op: BinaryOp, a, b, outShape, outDtype) =>
+      h(binaryKernel(op, arr(a), a.view, arr(b), b.view, outShape, outDtype, isInt(a.dtype) && isInt(b.dtype))),
+    cast: (x, dtype) => h(castKernel(arr(x), x.view, dtype)),
+    where: (c, a, b, outShape, outDtype) => h(whereKernel(arr(c), c.view, arr(a), a.view, arr(b), b.view, outShape, outDtype)),
+    reduce: (op: ReduceOp, x, axes, outDtype) => h(reduceKernel(op, arr(x), x.view, axes, outDtype)),
+    scan: (op: ScanOp, x, axis, outDtype) => {
+      const r = scanKernel(op, arr(x), x.view, axis, outDtype);
+      return r.indices ? { values: h(r.values), indices: h(r.indices) } : { values: h(r.values) };
+    },
+    contiguous: (x) => h(readView(x)),
+    matmul: (a, b, outShape, outDtype) => h(matmulKernel(arr(a), a.view, arr(b), b.view, outShape, outDtype)),
+    gather: (x, axis, index) => h(gatherKernel(arr(x), x.view, x.dtype, axis, arr(index), index.view)),
+    scatter: (x, axis, index, src, mode) =>
+      h(scatterKernel(arr(x), x.view, x.dtype, axis, arr(index), index.view, arr(src), src.view, mode)),
+    sort: (x, axis, descending) => {
+      const r = sortKernel(arr(x), x.view, x.dtype, axis, descending);
+      return { values: h(r.values), indices: h(r.indices) };
+    },
+    copyInto: (dst, src) => {
+      const d = arr(dst);
+      // read first: src may alias dst (x.copy_(x.flip(0)))
+      const vals = readView(src);
+      const off = offsets(dst.view);
+      for (let i = 0; i < off.length; i++) d[off[i]!] = vals[i]!;
+    },
+    fill: (dst, value) => {
+      const d = arr(dst);
+      if (isContiguousView(dst.view)) d.fill(value, dst.view.offset, dst.view.offset + numelOf(dst.view.shape));
+      else for (const o of offsets(dst.view)) d[o] = value;
+    },
+  };
+}

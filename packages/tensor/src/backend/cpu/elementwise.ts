@@ -1,0 +1,153 @@
+/**
+ * Reference elementwise kernels: unary, binary, where, cast. Readable first; a contiguous fast
+ * path avoids the offset lists when every operand is a plain contiguous buffer.
+ * @packageDocumentation
+ */
+import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import { broadcastView, isContiguousView, numelOf, type View } from '../../shape.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import { erf, erfinv, pyRemainder, roundHalfEven } from './math.js';
+import { offsets } from './strided.js';
+
+type F1 = (x: number) => number;
+type F2 = (a: number, b: number) => number;
+
+const sigmoid: F1 = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+export const UNARY: Record<UnaryOp, F1> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x),
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  trunc: Math.trunc,
+  reciprocal: (x) => 1 / x,
+  erf,
+  erfinv,
+  logicalNot: (x) => (x ? 0 : 1),
+  isnan: (x) => (Number.isNaN(x) ? 1 : 0),
+  isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
+  square: (x) => x * x,
+  log2: Math.log2,
+  exp2: (x) => 2 ** x,
+};
+
+/** Integer variants where int32 semantics differ from float ones. */
+const INT_BINARY: Partial<Record<BinaryOp, F2>> = {
+  mul: Math.imul,
+  floorDivide: (a, b) => Math.floor(a / b),
+  remainder: (a, b) => pyRemainder(a, b),
+  fmod: (a, b) => a % b,
+  pow: (a, b) => {
+    let r = 1;
+    for (let i = 0; i < b; i++) r = Math.imul(r, a);
+    return r;
+  },
+};
+
+export const BINARY: Record<BinaryOp, F2> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  floorDivide: (a, b) => Math.floor(a / b),
+  pow: (a, b) => Math.pow(a, b),
+  maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+  minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+  remainder: pyRemainder,
+  fmod: (a, b) => a % b,
+  atan2: Math.atan2,
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  logicalAnd: (a, b) => (a && b ? 1 : 0),
+  logicalOr: (a, b) => (a || b ? 1 : 0),
+  logicalXor: (a, b) => (!a !== !b ? 1 : 0),
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
+};
+
+/** Unary map of a strided input into a fresh contiguous array of `outDtype`. */
+export function unaryKernel(op: UnaryOp, x: TypedArray, xv: View, outDtype: DType): TypedArray {
+  const f = UNARY[op];
+  const n = numelOf(xv.shape);
+  const out = allocArray(outDtype, n);
+  if (isContiguousView(xv)) {
+    const o = xv.offset;
+    for (let i = 0; i < n; i++) out[i] = f(x[o + i]!);
+  } else {
+    const off = offsets(xv);
+    for (let i = 0; i < n; i++) out[i] = f(x[off[i]!]!);
+  }
+  return out;
+}
+
+/** Binary map with broadcasting; `computeDtype` picks integer semantics for int32/bool inputs. */
+export function binaryKernel(
+  op: BinaryOp, a: TypedArray, av: View, b: TypedArray, bv: View,
+  outShape: readonly number[], outDtype: DType, integer: boolean,
+): TypedArray {
+  const g = (integer && INT_BINARY[op]) || BINARY[op];
+  // bool results of arithmetic (True + True) stay 0/1, as in PyTorch
+  const f: F2 = outDtype === 'bool' ? (x, y) => (g(x, y) ? 1 : 0) : g;
+  const n = numelOf(outShape);
+  const out = allocArray(outDtype, n);
+  const ab = broadcastView(av, outShape);
+  const bb = broadcastView(bv, outShape);
+  if (isContiguousView(ab) && isContiguousView(bb)) {
+    const oa = ab.offset, ob = bb.offset;
+    for (let i = 0; i < n; i++) out[i] = f(a[oa + i]!, b[ob + i]!);
+    return out;
+  }
+  const offA = offsets(ab);
+  const offB = offsets(bb);
+  for (let i = 0; i < n; i++) out[i] = f(a[offA[i]!]!, b[offB[i]!]!);
+  return out;
+}
+
+/** where(cond, a, b) with broadcasting. */
+export function whereKernel(
+  c: TypedArray, cv: View, a: TypedArray, av: View, b: TypedArray, bv: View,
+  outShape: readonly number[], outDtype: DType,
+): TypedArray {
+  const n = numelOf(outShape);
+  const out = allocArray(outDtype, n);
+  const oc = offsets(broadcastView(cv, outShape));
+  const oa = offsets(broadcastView(av, outShape));
+  const ob = offsets(broadcastView(bv, outShape));
+  for (let i = 0; i < n; i++) out[i] = c[oc[i]!] ? a[oa[i]!]! : b[ob[i]!]!;
+  return out;
+}
+
+/** Conversion with PyTorch's rules: float→int truncates toward zero, anything→bool is `!= 0`. */
+export function castKernel(x: TypedArray, xv: View, dtype: DType): TypedArray {
+  const n = numelOf(xv.shape);
+  const out = allocArray(dtype, n);
+  const off = offsets(xv);
+  if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = x[off[i]!] !== 0 ? 1 : 0;
+  else if (dtype === 'int32') for (let i = 0; i < n; i++) out[i] = Math.trunc(x[off[i]!]!);
+  else for (let i = 0; i < n; i++) out[i] = x[off[i]!]!;
+  return out;
+}

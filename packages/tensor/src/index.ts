@@ -1,0 +1,40 @@
+/**
+ * @kiln/tensor — tensors, dtypes, devices, the dispatcher, grad mode, the Backend contract and the
+ * CPU backend. Every other Kiln package plugs into this one.
+ * @packageDocumentation
+ */
+export { Tensor, isTensor, valuesIndices } from './tensor.js';
+export type { Scalar, TensorLike, NestedArray, ShapeArgs, ValuesIndices, ReduceOptions, Dims } from './tensor.js';
+export * from './errors.js';
+export { DTYPES, promoteTypes, resultType, isFloating, isIntegral, itemSize, checkDType } from './dtype.js';
+export type { DType, TypedArray, PromotionOperand } from './dtype.js';
+export { Device, getDevice, registerBackend, initDevice, isDeviceAvailable, backendOf, registeredDeviceTypes } from './device.js';
+export type { DeviceLike } from './device.js';
+export { createCpuBackend, CpuHandle } from './backend/cpu/cpu-backend.js';
+export { CONTRACT_VERSION } from './backend/backend.js';
+export type { Backend, Handle, Operand, UnaryOp, BinaryOp, ReduceOp, ScanOp, RandomKind, Capabilities, CompositeKernel } from './backend/backend.js';
+export type { View } from './shape.js';
+export { broadcastShapes, contiguousStrides, numelOf } from './shape.js';
+export {
+  defineOp, getOpDef, registeredOps, dispatch, dispatch1, registerDispatchLayer, unregisterDispatchLayer, withLayersExcluded, commonDevice,
+} from './dispatch.js';
+export type { OpCall, OpDef, DispatchLayer, VjpContext } from './dispatch.js';
+export { noGrad, enableGrad, setGradEnabled, inferenceMode, isGradEnabled, isInferenceModeEnabled } from './grad-mode.js';
+export type { GradModeGuard } from './grad-mode.js';
+export { installAutogradHooks, autogradHooks } from './autograd-hooks.js';
+export type { AutogradHooks, AutogradMetaBase, BackwardOptions, RemovableHandle } from './autograd-hooks.js';
+export { Generator, defaultGenerator, manualSeed, initialSeed, seed, getRngState, setRngState } from './random.js';
+export { tidy, keep, memory, setMemoryDebug } from './memory.js';
+export type { MemoryInfo } from './memory.js';
+export { Storage } from './storage.js';
+export {
+  tensor, zeros, ones, full, empty, arange, linspace, logspace, eye, rand, randn, randint, randperm, normal, fromTypedArray,
+  zerosLike, onesLike, emptyLike, fullLike, randLike, randnLike, randintLike,
+} from './ops/creation.js';
+export type { CreationOptions, RandomOptions } from './ops/creation.js';
+export { cat, stack, hstack, vstack, padConstant } from './ops/shape-ops.js';
+export { einsum } from './ops/linalg.js';
+export { slice } from './indexing.js';
+export type { Index, Slice } from './indexing.js';
+export { read } from './read.js';
+export * from './functions.js';

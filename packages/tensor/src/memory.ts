@@ -1,0 +1,104 @@
+/**
+ * Memory management: explicit `dispose()`, `tidy(fn)` scopes, `using` (Symbol.dispose), a
+ * FinalizationRegistry backstop that frees storage of tensors the program forgot, and `memory()`.
+ * @packageDocumentation
+ */
+import type { Storage } from './storage.js';
+import { storageStats } from './storage.js';
+import type { Tensor } from './tensor.js';
+import { KilnError } from './errors.js';
+
+const stats = { tensors: 0 };
+let debug = false;
+
+/** Turns on warnings when the FinalizationRegistry frees a tensor the program never disposed. */
+export function setMemoryDebug(on: boolean): void {
+  debug = on;
+}
+
+const registry =
+  typeof FinalizationRegistry !== 'undefined'
+    ? new FinalizationRegistry<{ storage: Storage; desc: string }>((held) => {
+        stats.tensors--;
+        if (debug) console.warn(`[kiln] a tensor ${held.desc} was garbage-collected without dispose()`);
+        held.storage.release();
+      })
+    : null;
+
+const scopes: Set<Tensor>[] = [];
+
+/** Called by every Tensor constructor. */
+export function trackTensor(t: Tensor, storage: Storage): void {
+  stats.tensors++;
+  registry?.register(t, { storage, desc: `[${t.shape.join(', ')}] ${t.dtype}` }, t);
+  scopes[scopes.length - 1]?.add(t);
+}
+
+/** Called by `Tensor.dispose()`. */
+export function untrackTensor(t: Tensor): void {
+  stats.tensors--;
+  registry?.unregister(t);
+}
+
+/** Tensors reachable from a value returned by a tidy scope (tensors, arrays, plain objects). */
+function collect(v: unknown, out: Set<Tensor>, seen = new Set<unknown>()): void {
+  if (v === null || typeof v !== 'object' || seen.has(v)) return;
+  seen.add(v);
+  if ((v as { isTensor?: boolean }).isTensor === true) {
+    out.add(v as Tensor);
+    return;
+  }
+  if (Array.isArray(v)) for (const x of v) collect(x, out, seen);
+  else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) collect(x, out, seen);
+}
+
+/**
+ * Runs `fn` and disposes every tensor created inside it except those it returns (tfjs's tidy).
+ * `fn` must be synchronous: a tensor created after an `await` would escape the scope.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result instanceof Promise) {
+    throw new KilnError('tidy(fn): fn returned a Promise; tidy only tracks synchronous code. Use `using` or dispose() across awaits.');
+  }
+  const keep = new Set<Tensor>();
+  collect(result, keep);
+  for (const t of scope) {
+    if (keep.has(t)) scopes[scopes.length - 1]?.add(t);
+    else if (!t.isDisposed && !(t as { _keep?: boolean })._keep) t.dispose();
+  }
+  return result;
+}
+
+/** Marks a tensor to survive the enclosing tidy scopes (tfjs's keep). */
+export function keep<T extends Tensor>(t: T): T {
+  (t as { _keep?: boolean })._keep = true;
+  return t;
+}
+
+/** What memory is held: live tensor objects, storages, and bytes per device. */
+export interface MemoryInfo {
+  tensors: number;
+  storages: number;
+  bytes: number;
+  perDevice: Record<string, { bytes: number }>;
+}
+
+/** A snapshot of live tensors and bytes, in total and per device. */
+export function memory(): MemoryInfo {
+  const s = storageStats();
+  const perDevice: Record<string, { bytes: number }> = {};
+  let bytes = 0;
+  for (const [d, b] of Object.entries(s.bytesPerDevice)) {
+    perDevice[d] = { bytes: b };
+    bytes += b;
+  }
+  return { tensors: stats.tensors, storages: s.storages, bytes, perDevice };
+}

@@ -1,0 +1,5 @@
+/**
+ * `@kiln/tensor/testing`: the Backend conformance suite. Placeholder: being implemented.
+ * @packageDocumentation
+ */
+export {};

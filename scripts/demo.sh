@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set-up if needed, then the main demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec node --conditions=@kiln/source --import tsx scripts/demo.ts "$@"
