@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node --conditions=@kiln/source --import tsx scripts/demo.ts "$@"
+cd apps/examples
+exec node --conditions=@kiln/source --import tsx src/tensor-demo.ts "$@"

@@ -1,12 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { kilnVitestConfig } from '../../vitest.shared';
 
-export default defineConfig({
-  resolve: { conditions: ['@kiln/source'] },
-  test: {
-    include: ['test/**/*.test.ts'],
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results.json' },
-    testTimeout: 60_000,
-    passWithNoTests: true,
-  },
-});
+export default kilnVitestConfig();
