@@ -21,6 +21,16 @@ export interface BackwardOptions {
   inputs?: Tensor | readonly Tensor[];
 }
 
+/**
+ * A node of the autograd graph as seen from a tensor's `gradFn` (PyTorch's
+ * `torch.autograd.graph.Node`): `name()` such as `MulBackward0`, and `nextFunctions`, the
+ * `[node, inputNr]` pairs it sends gradients to (`[null, 0]` for inputs that need none).
+ */
+export interface GradFn {
+  name(): string;
+  readonly nextFunctions: [GradFn | null, number][];
+}
+
 /** A handle returned by `registerHook`; `remove()` unregisters the hook. */
 export interface RemovableHandle {
   remove(): void;
@@ -32,6 +42,7 @@ export interface AutogradHooks {
   setRequiresGrad(t: Tensor, value: boolean): void;
   grad(t: Tensor): Tensor | null;
   setGrad(t: Tensor, g: Tensor | null): void;
+  /** The tensor's node (a {@link GradFn}; typed loosely so test doubles may stub only `name()`). */
   gradFn(t: Tensor): unknown;
   isLeaf(t: Tensor): boolean;
   backward(t: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void;

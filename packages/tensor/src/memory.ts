@@ -62,6 +62,10 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (e) {
+    // tfjs does the same: a throwing scope must not leak what it allocated before the throw
+    for (const t of scope) if (!t.isDisposed && !(t as { _keep?: boolean })._keep) t.dispose();
+    throw e;
   } finally {
     scopes.pop();
   }

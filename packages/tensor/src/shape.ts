@@ -51,7 +51,8 @@ export function normDim(dim: number, ndim: number, op = 'op'): number {
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new IndexError(
-      `${op}: Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`,
+      `${op}: Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim}) for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'}; ` +
+        'pass a dim in that range (negative dims count from the end).',
     );
   }
   return dim < 0 ? dim + n : dim;
@@ -129,6 +130,8 @@ export function viewStrides(v: View, newShape: readonly number[]): number[] | nu
   const oldStrides = v.strides;
   const numel = numelOf(oldShape);
   if (numel === 0) return contiguousStrides(newShape);
+  // A 0-d tensor has one element: any all-ones shape views it (the loop below needs a last dim).
+  if (oldShape.length === 0) return newShape.map(() => 1);
   const newStrides = new Array<number>(newShape.length).fill(0);
   let viewD = newShape.length - 1;
   let chunkBase = oldStrides[oldStrides.length - 1] ?? 1;

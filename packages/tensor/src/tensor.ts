@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Operand } from './backend/backend.js';
-import { autogradHooks, type BackwardOptions, type RemovableHandle } from './autograd-hooks.js';
+import { autogradHooks, type BackwardOptions, type GradFn, type RemovableHandle } from './autograd-hooks.js';
 import { backendOf, getDevice, type Device, type DeviceLike } from './device.js';
 import { checkDType, isFloating, type DType, type TypedArray } from './dtype.js';
 import { AutogradError, DisposedError, SyncReadError, fmtShape } from './errors.js';
@@ -197,9 +197,9 @@ export class Tensor implements Disposable {
   set grad(g: Tensor | null) {
     autogradHooks().setGrad(this, g);
   }
-  /** The node that created this tensor (null for leaves and without autograd). */
-  get gradFn(): unknown {
-    return autogradHooks().gradFn(this);
+  /** The node that created this tensor (null for leaves and without autograd); `gradFn.name()`, `gradFn.nextFunctions`. */
+  get gradFn(): GradFn | null {
+    return autogradHooks().gradFn(this) as GradFn | null;
   }
   /** True for tensors not created by a recorded op. */
   get isLeaf(): boolean {
@@ -209,9 +209,16 @@ export class Tensor implements Disposable {
   get retainsGrad(): boolean {
     return autogradHooks().retainsGrad(this);
   }
-  /** Computes gradients of this tensor w.r.t. graph leaves (needs `@kiln/autograd`). */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
-    autogradHooks().backward(this, gradient, options);
+  /**
+   * Computes gradients of this tensor w.r.t. graph leaves (needs `@kiln/autograd`):
+   * `loss.backward()`, `y.backward(v)`, `y.backward(v, { retainGraph: true })`, and — as
+   * PyTorch's keyword-only call `loss.backward(retain_graph=True)` — `loss.backward({ retainGraph: true })`.
+   */
+  backward(gradient?: Tensor | null, options?: BackwardOptions): void;
+  backward(options: BackwardOptions): void;
+  backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+    if (gradient && !isTensor(gradient)) autogradHooks().backward(this, undefined, gradient as BackwardOptions);
+    else autogradHooks().backward(this, (gradient as Tensor | null | undefined) ?? undefined, options);
   }
   /** Keeps `.grad` for this non-leaf tensor during backward. */
   retainGrad(): void {
@@ -553,11 +560,11 @@ export class Tensor implements Disposable {
   }
   /** `this + value * t1 / t2`. */
   addcdiv(t1: Tensor, t2: Tensor, options: { value?: number } = {}): Tensor {
-    return E.add(this, E.mul(E.div(t1, t2), options.value ?? 1));
+    return E.addcdiv(this, t1, t2, options.value ?? 1);
   }
-  /** Linear interpolation `this + weight * (end - this)`. */
+  /** Linear interpolation `this + weight * (end - this)` (floating dtypes). */
   lerp(end: Tensor, weight: TensorLike): Tensor {
-    return E.add(this, E.mul(E.sub(end, this), weight));
+    return E.lerp(this, end, weight);
   }
 
   neg(): Tensor { return E.unary('neg', this); }
@@ -590,7 +597,7 @@ export class Tensor implements Disposable {
   /** Round half to even; `decimals` rounds to that many decimal places. */
   round(options: { decimals?: number } = {}): Tensor { return E.round(this, options.decimals ?? 0); }
   trunc(): Tensor { return E.unary('trunc', this); }
-  frac(): Tensor { return E.sub(this, E.unary('trunc', this)); }
+  frac(): Tensor { return E.frac(this); }
   reciprocal(): Tensor { return E.unary('reciprocal', this); }
   erf(): Tensor { return E.unary('erf', this); }
   erfinv(): Tensor { return E.unary('erfinv', this); }

@@ -108,8 +108,23 @@ export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : dispatch1('contiguous', [x]);
 }
 
+/**
+ * PyTorch refuses to write a computed result into a tensor whose elements share memory (an
+ * expanded view: some dim of size > 1 has stride 0), because the result would depend on the
+ * write order. Arbitrary overlapping asStrided views are not detected, as in PyTorch.
+ */
+function checkNoInternalOverlap(x: Tensor, op: string): void {
+  if (x.layout.shape.some((s, i) => s > 1 && x.layout.strides[i] === 0)) {
+    throw new ValueError(
+      `${op}: unsupported operation: more than one element of the written-to tensor (shape ${fmtShape(x.shape)}, strides ${fmtShape(x.strides)}) ` +
+        'refers to a single memory location (it is an expanded view). Please clone() the tensor before performing the operation.',
+    );
+  }
+}
+
 /** Copies a tensor or scalar into x in place (broadcast, cast, cross-device). */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
+  checkNoInternalOverlap(x, 'copy_');
   const s = isTensor(src) ? (src as Tensor) : scalarTensor(src as Scalar, x.dtype, x.device);
   broadcastView(s.layout, x.shape, 'copy_');
   return dispatch1('copy_', [x, s]);
@@ -117,6 +132,8 @@ export function copy_(x: Tensor, src: TensorLike): Tensor {
 
 /** Writes the out-of-place result `value` of an in-place op into `x`, with PyTorch's checks. @internal */
 export function assign_<T extends Tensor>(x: T, value: Tensor, op: string): T {
+  // masked_fill_ on an expanded tensor is only deprecated in PyTorch, not an error
+  if (op !== 'maskedFill_') checkNoInternalOverlap(x, op);
   if (!sameShape(value.shape, x.shape)) {
     throw new ShapeError(`${op}: output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(value.shape)}; an in-place op cannot grow its input`);
   }

@@ -116,17 +116,23 @@ export function parseShapeArgs<O extends object>(args: readonly unknown[], op: s
     rest = args.slice(0, -1);
   }
   const shape = rest.length === 1 && Array.isArray(rest[0]) ? [...(rest[0] as number[])] : (rest as number[]);
+  checkShape(shape, op);
+  return { shape, options };
+}
+
+/** ShapeError unless every size is a non-negative integer. */
+function checkShape(shape: readonly number[], op: string): void {
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) throw new ShapeError(`${op}: Trying to create tensor with negative or non-integer dimension ${s} in ${fmtShape(shape)}`);
   }
-  return { shape, options };
 }
 
 type ShapeAndOptions<O> = [...(number | readonly number[])[], O] | (number | readonly number[])[];
 
 /** A tensor of `shape` filled with `value` (dtype inferred from the value when not given). */
 export function full(shape: readonly number[], value: Scalar, options: CreationOptions = {}): Tensor {
-  const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
+  checkShape(shape, 'full');
+  const dtype = options.dtype !== undefined ? checkDType(options.dtype, 'full') : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32';
   const n = numelOf(shape);
   const arr = allocArray(dtype, n);
   arr.fill(Number(value));
@@ -136,18 +142,21 @@ export function full(shape: readonly number[], value: Scalar, options: CreationO
 /** Zeros: `zeros(2, 3)` or `zeros([2, 3], { dtype })`. */
 export function zeros(...args: ShapeAndOptions<CreationOptions>): Tensor {
   const { shape, options } = parseShapeArgs<CreationOptions>(args, 'zeros');
+  if (options.dtype !== undefined) checkDType(options.dtype, 'zeros');
   return full(shape, 0, { dtype: 'float32', ...options });
 }
 
 /** Ones. */
 export function ones(...args: ShapeAndOptions<CreationOptions>): Tensor {
   const { shape, options } = parseShapeArgs<CreationOptions>(args, 'ones');
+  if (options.dtype !== undefined) checkDType(options.dtype, 'ones');
   return full(shape, 1, { dtype: 'float32', ...options });
 }
 
 /** Uninitialised in PyTorch; zero-filled in Kiln (JS arrays are always initialised). */
 export function empty(...args: ShapeAndOptions<CreationOptions>): Tensor {
   const { shape, options } = parseShapeArgs<CreationOptions>(args, 'empty');
+  if (options.dtype !== undefined) checkDType(options.dtype, 'empty');
   return full(shape, 0, { dtype: 'float32', ...options });
 }
 
@@ -161,14 +170,14 @@ export function arange(start: number, end?: number | CreationOptions, step?: num
   if (st === 0) throw new ValueError('arange: step must be nonzero');
   if ((e - s) / st < 0) throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start=${s}, end=${e}, step=${st})`);
   const n = Math.max(0, Math.ceil((e - s) / st));
-  const dtype = opts.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int32' : 'float32');
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, 'arange') : [s, e, st].every(Number.isInteger) ? 'int32' : 'float32';
   return fromHost(fill(dtype, n, (i) => s + i * st), dtype, [n], opts.device, opts.requiresGrad);
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: number of steps must be non-negative, got ${steps}`);
-  const dtype = options.dtype ?? 'float32';
+  const dtype = checkDType(options.dtype ?? 'float32', 'linspace');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so the last value is exactly `end`
   const half = Math.floor(steps / 2);
@@ -180,7 +189,7 @@ export function logspace(start: number, end: number, steps: number, options: Cre
   const lin = linspace(start, end, steps, { ...options, dtype: 'float64', requiresGrad: false, device: 'cpu' });
   const base = options.base ?? 10;
   const vals = Float64Array.from(lin.dataSync() as Float64Array, (v) => base ** v);
-  const dtype = options.dtype ?? 'float32';
+  const dtype = checkDType(options.dtype ?? 'float32', 'logspace');
   return fromHost(allocFrom(dtype, vals), dtype, [steps], options.device, options.requiresGrad);
 }
 
@@ -194,12 +203,15 @@ function allocFrom(dtype: DType, v: ArrayLike<number>): TypedArray {
 export function eye(n: number, m?: number | CreationOptions, options: CreationOptions = {}): Tensor {
   if (typeof m === 'object') { options = m; m = undefined; }
   const cols = (m as number | undefined) ?? n;
-  const dtype = options.dtype ?? 'float32';
+  for (const [name, v] of [['n', n], ['m', cols]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new ValueError(`eye: ${name} must be greater or equal to 0, got ${v}`);
+  }
+  const dtype = checkDType(options.dtype ?? 'float32', 'eye');
   return fromHost(fill(dtype, n * cols, (i) => (Math.floor(i / cols) === i % cols ? 1 : 0)), dtype, [n, cols], options.device, options.requiresGrad);
 }
 
 function randomTensor(shape: number[], options: RandomOptions, gen: (g: Generator, n: number) => ArrayLike<number>, op: string): Tensor {
-  const dtype = options.dtype ?? 'float32';
+  const dtype = checkDType(options.dtype ?? 'float32', op);
   if (!isFloating(dtype)) throw new ValueError(`${op}: "${op}" not implemented for '${dtype}'; use a floating dtype (or randint for integers)`);
   const n = numelOf(shape);
   return fromHost(allocFrom(dtype, gen(options.generator ?? defaultGenerator, n)), dtype, shape, options.device, options.requiresGrad);
@@ -230,7 +242,7 @@ export function randint(lowOrHigh: number, highOrShape: number | readonly number
     shape = (shapeOrOptions as readonly number[]) ?? [];
   }
   if (high <= low) throw new ValueError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const dtype = options.dtype ?? 'int32';
+  const dtype = checkDType(options.dtype ?? 'int32', 'randint');
   const n = numelOf(shape);
   const u = (options.generator ?? defaultGenerator).uniform(n);
   return fromHost(fill(dtype, n, (i) => low + Math.floor(u[i]! * (high - low))), dtype, shape, options.device, options.requiresGrad);
@@ -244,7 +256,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     const j = Math.floor(u[i]! * (i + 1));
     [p[i], p[j]] = [p[j]!, p[i]!];
   }
-  const dtype = options.dtype ?? 'int32';
+  const dtype = checkDType(options.dtype ?? 'int32', 'randperm');
   return fromHost(allocFrom(dtype, p), dtype, [n], options.device, options.requiresGrad);
 }
 

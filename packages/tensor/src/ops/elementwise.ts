@@ -92,15 +92,36 @@ function firstTensor(a: TensorLike, b: TensorLike): Tensor | undefined {
   return isTensor(a) ? (a as Tensor) : isTensor(b) ? (b as Tensor) : undefined;
 }
 
+/** Unary ops PyTorch implements for bool input without promotion: sign of a bool is itself. */
+const BOOL_KEEPS = new Set<UnaryOp>(['sign']);
+
 /** Applies a unary primitive with PyTorch's dtype rules. */
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   if (op === 'neg' && x.dtype === 'bool') {
     throw new DTypeError('neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.');
   }
   if (FLOAT_UNARY.has(op) && !isFloating(x.dtype)) x = x.to('float32');
-  else if (x.dtype === 'bool' && !BOOL_UNARY.has(op)) x = x.to('int32');
+  else if (x.dtype === 'bool' && !BOOL_UNARY.has(op) && !BOOL_KEEPS.has(op)) {
+    // PyTorch computes square(bool) as pow(int, 2); abs/floor/relu/… have no bool kernel at all
+    if (op !== 'square') throw new DTypeError(`${op}: "${op}" not implemented for 'bool'; convert first, e.g. x.int().${op}() or x.float().${op}()`);
+    x = x.to('int32');
+  }
   return dispatch1(op, [x]);
 }
+
+/** x - trunc(x); floating dtypes only, as in PyTorch. */
+export function frac(x: Tensor): Tensor {
+  if (!isFloating(x.dtype)) throw new DTypeError(`frac: "frac" not implemented for '${x.dtype}'; the fractional part of an integer is always 0 (use x.float().frac() if you need a tensor)`);
+  return sub(x, unary('trunc', x));
+}
+
+/** True when an operand is a bool tensor or a JS boolean. */
+function isBoolOperand(x: TensorLike): boolean {
+  return isTensor(x) ? (x as Tensor).dtype === 'bool' : typeof x === 'boolean';
+}
+
+/** Integer-only arithmetic PyTorch has no bool kernel for. */
+const NO_BOOL = new Set<BinaryOp>(['remainder', 'fmod', 'floorDivide', 'pow']);
 
 /** Applies a binary primitive with PyTorch's promotion (JS numbers do not widen tensor dtypes). */
 export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
@@ -109,11 +130,15 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   if (BITWISE.has(op) && isFloating(dtype)) {
     throw new DTypeError(`${op}: "bitwise_${op.slice(7).toLowerCase()}_cpu" not implemented for '${dtype}'; bitwise ops take int32 or bool tensors`);
   }
-  if (op === 'sub' && dtype === 'bool') {
-    throw new DTypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.');
+  if (op === 'sub' && (isBoolOperand(a) || isBoolOperand(b))) {
+    throw new DTypeError(
+      'sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead; to subtract, convert first (e.g. mask.int()).',
+    );
+  }
+  if (NO_BOOL.has(op) && dtype === 'bool') {
+    throw new DTypeError(`${op}: "${op}" not implemented for 'bool' (both operands are bool); convert one first, e.g. x.int()`);
   }
   if (FLOAT_BINARY.has(op) && !isFloating(dtype)) dtype = 'float32';
-  if ((op === 'remainder' || op === 'fmod' || op === 'floorDivide') && dtype === 'bool') dtype = 'int32';
   if (op === 'pow' && !isFloating(dtype)) checkIntPow(b);
   if ((op === 'remainder' || op === 'floorDivide' || op === 'fmod') && !isFloating(dtype)) checkIntDivisor(op, b);
   return dispatch1(op, [operandAs(a, dtype, like), operandAs(b, dtype, like)]);
@@ -129,16 +154,28 @@ function checkIntDivisor(op: string, b: TensorLike): void {
   if (zero) throw new ValueError(`${op}: ZeroDivisionError (integer division by zero); divide float tensors to get inf/nan instead`);
 }
 
+/**
+ * `b * alpha` for add/sub: alpha takes no part in type promotion (int + int with alpha 2 stays
+ * int, bool + bool stays bool), and a fractional alpha with an integral result is an error.
+ */
+function scaled(op: 'add' | 'sub', a: TensorLike, b: TensorLike, alpha: number): TensorLike {
+  if (alpha === 1) return b;
+  const dtype = resultType([promo(a), promo(b)]);
+  if (!isFloating(dtype) && !Number.isInteger(alpha)) {
+    throw new DTypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number (got alpha=${alpha} for ${dtype} operands); convert an operand to float first`);
+  }
+  const like = firstTensor(a, b);
+  return binary('mul', operandAs(b, dtype, like), operandAs(alpha, dtype, like));
+}
+
 /** a + alpha * b. */
 export function add(a: TensorLike, b: TensorLike, options: { alpha?: number } = {}): Tensor {
-  const alpha = options.alpha ?? 1;
-  return binary('add', a, alpha === 1 ? b : binary('mul', b, alpha));
+  return binary('add', a, scaled('add', a, b, Number(options.alpha ?? 1)));
 }
 
 /** a - alpha * b. */
 export function sub(a: TensorLike, b: TensorLike, options: { alpha?: number } = {}): Tensor {
-  const alpha = options.alpha ?? 1;
-  return binary('sub', a, alpha === 1 ? b : binary('mul', b, alpha));
+  return binary('sub', a, scaled('sub', a, b, Number(options.alpha ?? 1)));
 }
 
 /** a * b. */
@@ -150,14 +187,34 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 export function div(a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
   const mode = options.roundingMode ?? null;
   if (mode === null) return binary('div', a, b);
+  if (mode !== 'trunc' && mode !== 'floor') throw new ValueError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+  if (mode === 'floor') return binary('floorDivide', a, b);
   const dtype = resultType([promo(a), promo(b)]);
-  if (!isFloating(dtype)) {
-    if (mode === 'floor') return binary('floorDivide', a, b);
-    checkIntDivisor('div', b);
-    return unary('trunc', binary('div', a, b)).to(dtype === 'bool' ? 'int32' : dtype);
+  if (isFloating(dtype)) return unary('trunc', binary('div', a, b));
+  if (dtype === 'bool') throw new DTypeError(`div: "div_trunc" not implemented for 'bool'; convert first, e.g. x.int()`);
+  checkIntDivisor('div', b);
+  // float64 holds every int32 quotient closely enough that trunc is exact (float32 would not)
+  const like = firstTensor(a, b);
+  return unary('trunc', binary('div', operandAs(a, 'float64', like), operandAs(b, 'float64', like))).to(dtype);
+}
+
+/** x + value * t1 / t2; PyTorch refuses integer t1 and t2 (their division used to truncate). */
+export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value: number): Tensor {
+  if (!isFloating(t1.dtype) && !isFloating(t2.dtype)) {
+    throw new DTypeError(
+      `addcdiv: Integer division with addcdiv is no longer supported (tensor1 ${t1.dtype}, tensor2 ${t2.dtype}); ` +
+        'convert them to float first, or use (x + value * t1.div(t2, { roundingMode: "trunc" })) for integer division.',
+    );
   }
-  if (mode !== 'trunc' && mode !== 'floor') throw new ValueError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
-  return unary(mode, binary('div', a, b));
+  return add(x, mul(div(t1, t2), value));
+}
+
+/** x + weight * (end - x); floating dtypes only, as in PyTorch. */
+export function lerp(x: Tensor, end: Tensor, weight: TensorLike): Tensor {
+  if (!isFloating(x.dtype) || !isFloating(end.dtype)) {
+    throw new DTypeError(`lerp: "lerp" not implemented for ${x.dtype} and ${end.dtype}; lerp takes floating tensors, convert with .float()`);
+  }
+  return add(x, mul(sub(end, x), weight));
 }
 
 /** a ** b. */

@@ -55,29 +55,31 @@ function checkIndex(op: string, x: Tensor, dim: number, index: Tensor, src?: Ten
     const data = index.dataSync();
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
-      if (v < 0 || v >= n) throw new IndexError(`${op}(): index ${v} is out of bounds for dimension ${d} with size ${n}`);
+      if (v < 0 || v >= n) {
+        throw new IndexError(`${op}(): index ${v} is out of bounds for dimension ${d} with size ${n} (input shape ${fmtShape(x.shape)}); indices must be in [0, ${n})`);
+      }
     }
   }
   return d;
 }
 
-/** torch.gather. */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  const d = checkIndex('gather', x, dim, index);
+/** torch.gather; `op` names the public op in errors (indexSelect is a gather underneath). */
+export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Tensor {
+  const d = checkIndex(op, x, dim, index);
   return dispatch1('gather', [x, index], { dim: d });
 }
 
 /** torch.scatter (src tensor or scalar; `reduce: 'add'`). */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, options: { reduce?: 'add' } = {}): Tensor {
+export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, options: { reduce?: 'add' } = {}, op = 'scatter'): Tensor {
   const s = isTensor(src) ? (src as Tensor) : E.operandAs(src, x.dtype, x).expand(index.shape);
-  const d = checkIndex('scatter', x, dim, index, s);
+  const d = checkIndex(op, x, dim, index, s);
   const sv = s.dtype === x.dtype ? s : s.to(x.dtype);
   return dispatch1(options.reduce === 'add' ? 'scatterAdd' : 'scatter', [x, index, sv], { dim: d });
 }
 
 /** torch.scatter_add. */
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  return scatter(x, dim, index, src, { reduce: 'add' });
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, op = 'scatterAdd'): Tensor {
+  return scatter(x, dim, index, src, { reduce: 'add' }, op);
 }
 
 function indexShapeFor(x: Tensor, d: number, index: Tensor): number[] {
@@ -93,11 +95,11 @@ function checkIndexVector(op: string, x: Tensor, d: number, index: Tensor): void
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = x.ndim === 0 ? 0 : normDim(dim, x.ndim, 'indexSelect');
   checkIndexVector('indexSelect', x, d, index);
-  if (x.ndim === 0) return gather(x.reshape([1]), 0, index.reshape([-1])).reshape(index.ndim === 0 ? [] : [index.numel()]);
+  if (x.ndim === 0) return gather(x.reshape([1]), 0, index.reshape([-1]), 'indexSelect').reshape(index.ndim === 0 ? [] : [index.numel()]);
   const shape = indexShapeFor(x, d, index);
   const view = x.shape.map((_, i) => (i === d ? index.numel() : 1));
   const idx = index.reshape(view).expand(shape);
-  return gather(x, d, idx);
+  return gather(x, d, idx, 'indexSelect');
 }
 
 /** torch.index_add (out of place). */
@@ -109,7 +111,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
     throw new ShapeError(`indexAdd(): source ${fmtShape(source.shape)} must have shape ${fmtShape(shape)} (self with dim ${d} of size index.numel())`);
   }
   const idx = index.reshape(x.shape.map((_, i) => (i === d ? index.numel() : 1))).expand(shape);
-  return scatterAdd(x, d, idx, alpha === 1 ? source : E.mul(source, alpha));
+  return scatterAdd(x, d, idx, alpha === 1 ? source : E.mul(source, alpha), 'indexAdd');
 }
 
 /** maskedFill: value where mask (broadcast) is true. */
@@ -135,13 +137,13 @@ export function nonzero(x: Tensor): Tensor {
   const rows: number[] = [];
   const idx = new Array<number>(nd).fill(0);
   for (let i = 0; i < data.length; i++) {
-    if (data[i]) rows.push(...idx);
+    if (data[i] !== 0) rows.push(...idx); // NaN counts as non-zero
     for (let d = nd - 1; d >= 0; d--) {
       if (++idx[d]! < shape[d]!) break;
       idx[d] = 0;
     }
   }
-  const n = nd === 0 ? (data[0] ? 1 : 0) : rows.length / nd;
+  const n = nd === 0 ? (data[0] !== 0 ? 1 : 0) : rows.length / nd;
   return fromHost(Int32Array.from(rows), 'int32', [n, nd], x.device);
 }
 
@@ -152,7 +154,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const xb = x.expand(shape);
   const flatMask = mask.expand(shape).reshape([-1]);
   const pos = nonzero(flatMask).reshape([-1]);
-  return gather(xb.reshape([-1]), 0, pos);
+  return gather(xb.reshape([-1]), 0, pos, 'maskedSelect');
 }
 
 /** torch.sort → values, indices. */

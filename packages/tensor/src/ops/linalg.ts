@@ -28,22 +28,22 @@ function checkDtypes(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype === 'bool') throw new DTypeError(`${op}: "addmm" not implemented for 'bool'; convert to float32 or int32 first`);
 }
 
-/** torch.matmul with its 1-D/2-D/batched rules. */
-export function matmul(a: Tensor, b: Tensor): Tensor {
-  checkDtypes('matmul', a, b);
+/** torch.matmul with its 1-D/2-D/batched rules; `op` names the public op in errors (mm, bmm, dot, mv). */
+export function matmul(a: Tensor, b: Tensor, op = 'matmul'): Tensor {
+  checkDtypes(op, a, b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+    throw new ShapeError(`${op}: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
   const K = a2.shape[a2.ndim - 1]!;
   if (b2.shape[b2.ndim - 2] !== K) {
     throw new ShapeError(
-      `matmul: mat1 and mat2 shapes cannot be multiplied (${a2.shape.slice(-2).join('x')} and ${b2.shape.slice(-2).join('x')}); ` +
+      `${op}: mat1 and mat2 shapes cannot be multiplied (${a2.shape.slice(-2).join('x')} and ${b2.shape.slice(-2).join('x')}); ` +
         `inputs ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} — the last dim of the first must equal the second-to-last dim of the second`,
     );
   }
-  const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const batch = broadcastShapes(op, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const ae = a2.expand([...batch, ...a2.shape.slice(-2)]);
   const be = b2.expand([...batch, ...b2.shape.slice(-2)]);
   let r = dispatch1('matmul', [ae, be]);
@@ -54,36 +54,36 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** 2-D × 2-D. */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 2) throw new ShapeError(`mm: self must be a matrix, got ${a.ndim}-D tensor of shape ${fmtShape(a.shape)}`);
-  if (b.ndim !== 2) throw new ShapeError(`mm: mat2 must be a matrix, got ${b.ndim}-D tensor of shape ${fmtShape(b.shape)}`);
-  return matmul(a, b);
+  if (a.ndim !== 2) throw new ShapeError(`mm: self must be a matrix, got ${a.ndim}-D tensor of shape ${fmtShape(a.shape)}; use matmul() for vectors and batches`);
+  if (b.ndim !== 2) throw new ShapeError(`mm: mat2 must be a matrix, got ${b.ndim}-D tensor of shape ${fmtShape(b.shape)}; use matmul() for vectors and batches`);
+  return matmul(a, b, 'mm');
 }
 
 /** 3-D batched × 3-D batched (equal batch sizes). */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`bmm: batch1 and batch2 must be 3D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  if (a.shape[0] !== b.shape[0]) throw new ShapeError(`bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
-  return matmul(a, b);
+  if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`bmm: batch1 and batch2 must be 3D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; use matmul() for other ranks (it broadcasts batch dims)`);
+  if (a.shape[0] !== b.shape[0]) throw new ShapeError(`bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]} (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}); use matmul() to broadcast a batch of 1`);
+  return matmul(a, b, 'bmm');
 }
 
 /** 1-D · 1-D. */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}); use matmul() or mul().sum() for other shapes`);
   if (a.shape[0] !== b.shape[0]) {
-    throw new ShapeError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new ShapeError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively; pass vectors of equal length`);
   }
-  return matmul(a, b);
+  return matmul(a, b, 'dot');
 }
 
 /** Matrix × vector. */
 export function mv(a: Tensor, v: Tensor): Tensor {
-  if (a.ndim !== 2 || v.ndim !== 1) throw new ShapeError(`mv: vector + matrix @ vector expected, got ${fmtShape(a.shape)} and ${fmtShape(v.shape)}`);
-  return matmul(a, v);
+  if (a.ndim !== 2 || v.ndim !== 1) throw new ShapeError(`mv: vector + matrix @ vector expected, got ${fmtShape(a.shape)} and ${fmtShape(v.shape)}; pass a 2-D matrix and a 1-D vector`);
+  return matmul(a, v, 'mv');
 }
 
 /** Outer product. */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; flatten() them first`);
   return E.mul(a.unsqueeze(1), b.unsqueeze(0));
 }
 
@@ -107,7 +107,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
   const expanded = terms.map((term, i) => {
     const t = ops[i]!;
     if (!term.includes('...')) {
-      if (term.length !== t.ndim) throw new ShapeError(`einsum(): the number of subscripts in the equation (${term.length}) does not match the number of dimensions (${t.ndim}) for operand ${i}`);
+      if (term.length !== t.ndim) throw new ShapeError(`einsum(): the number of subscripts in the equation (${term.length}) does not match the number of dimensions (${t.ndim}) for operand ${i} (shape ${fmtShape(t.shape)}) and no ellipsis was given; write one letter per dim or use '...'`);
       return term;
     }
     const n = t.ndim - (term.length - 3);
@@ -140,7 +140,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
       const s = t.shape[d]!;
       const prev = sizes.get(c);
       if (prev !== undefined && prev !== s && prev !== 1 && s !== 1) {
-        throw new ShapeError(`einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript '${c}' has size ${s} for operand ${i} which does not broadcast with previously seen size ${prev}`);
+        throw new ShapeError(`einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript '${c}' has size ${s} for operand ${i} which does not broadcast with previously seen size ${prev} (operand shapes ${ops.map((o) => fmtShape(o.shape)).join(', ')} for '${equation}')`);
       }
       if (prev === undefined || prev === 1) sizes.set(c, s);
     });

@@ -10,6 +10,7 @@ import { checkDType, isFloating, type DType } from '../dtype.js';
 import { DTypeError, IndexError, ValueError, fmtShape } from '../errors.js';
 import { normDim, normDims } from '../shape.js';
 import { Tensor, isTensor, valuesIndices, type Dims, type ReduceOptions, type ValuesIndices } from '../tensor.js';
+import { full } from './creation.js';
 import * as E from './elementwise.js';
 
 const PRIM: Record<string, ReduceOp> = { sum: 'sum', prod: 'prod', amax: 'max', amin: 'min', argmax: 'argmax', argmin: 'argmin' };
@@ -106,10 +107,13 @@ export function prod(x: Tensor, dim?: number | ReduceOptions, options?: ReduceOp
   return dispatch1('prod', [x.dtype === dtype ? x : x.to(dtype)], { dims, keepdim: o.keepdim ?? false });
 }
 
+/** IndexError when a max/min-like reduction would reduce over nothing (it has no identity). */
 function checkNonEmpty(x: Tensor, dims: number[], op: string): void {
   if (x.numel() === 0 && (dims.length === x.ndim || dims.some((d) => x.shape[d] === 0))) {
+    const which = dims.length === 1 ? `dim ${dims[0]}` : 'dims';
     throw new IndexError(
-      `${op}(): Expected reduction dim ${dims.length === 1 ? dims[0] : ''} to have non-zero size (input shape ${fmtShape(x.shape)}); an empty tensor has no ${op === 'argmax' || op === 'max' ? 'maximum' : 'minimum'}.`.replace('dim  to', 'dims to'),
+      `${op}(): Expected reduction ${which} to have non-zero size (input shape ${fmtShape(x.shape)}); an empty tensor has no ${op.includes('max') ? 'maximum' : 'minimum'}. ` +
+        'Check for empty inputs first (x.numel() > 0).',
     );
   }
 }
@@ -133,13 +137,15 @@ export function maxMin(kind: 'max' | 'min', x: Tensor, arg?: number | Tensor, op
 
 /** amax/amin over several dims. */
 export function amaxAmin(kind: 'max' | 'min', x: Tensor, dim?: Dims, options?: { keepdim?: boolean }): Tensor {
-  const { dims } = reduceArgs(x, dim, options, kind === 'max' ? 'amax' : 'amin');
-  checkNonEmpty(x, dims, kind);
+  const op = kind === 'max' ? 'amax' : 'amin';
+  const { dims } = reduceArgs(x, dim, options, op);
+  checkNonEmpty(x, dims, op);
   return dispatch1(kind === 'max' ? 'amax' : 'amin', [x], { dims, keepdim: options?.keepdim ?? false });
 }
 
 /** argmax/argmin; without dim, the index into the flattened tensor. */
 export function argMaxMin(op: 'argmax' | 'argmin', x: Tensor, dim?: number | null, options?: { keepdim?: boolean }): Tensor {
+  if (x.dtype === 'bool') throw new DTypeError(`${op}: "${op}_cpu" not implemented for 'bool'; convert first, e.g. x.int().${op}()`);
   if (dim === undefined || dim === null) {
     checkNonEmpty(x, [...Array(x.ndim).keys()], op);
     const r = dispatch1(op, [x.reshape([-1])], { dims: [0], keepdim: false });
@@ -195,10 +201,14 @@ export function logsumexp(x: Tensor, dim: Dims, options?: { keepdim?: boolean })
 /** all/any over dims (bool result). */
 export function allAny(kind: 'all' | 'any', x: Tensor, dim?: Dims, options?: { keepdim?: boolean }): Tensor {
   const { dims } = reduceArgs(x, dim, options, kind);
+  const keepdim = options?.keepdim ?? false;
+  if (x.numel() === 0) {
+    // min/max of nothing is undefined, but all() of nothing is true and any() is false
+    const shape = x.shape.flatMap((s, i) => (dims.includes(i) ? (keepdim ? [1] : []) : [s]));
+    return full(shape, kind === 'all', { dtype: 'bool', device: x.device });
+  }
   const b = x.dtype === 'bool' ? x : E.binary('ne', x, 0);
-  if (x.numel() === 0 && dims.length === x.ndim) return E.operandAs(kind === 'all', 'bool', x).clone();
-  const r = dispatch1(kind === 'all' ? 'amin' : 'amax', [b], { dims, keepdim: options?.keepdim ?? false });
-  return r;
+  return dispatch1(kind === 'all' ? 'amin' : 'amax', [b], { dims, keepdim });
 }
 
 /** cumsum/cumprod along dim. */

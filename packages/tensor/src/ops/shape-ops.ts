@@ -48,7 +48,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   list.forEach((t, i) => {
     if (t.ndim !== ref.ndim || t.shape.some((s, j) => j !== d && s !== ref.shape[j])) {
       throw new ShapeError(
-        `cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape.map((s, j) => (j === d ? '*' : s)).join('x')} but got ${fmtShape(t.shape)} for tensor number ${i} in the list.`,
+        `cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape.map((s, j) => (j === d ? '*' : s)).join('x')} but got ${fmtShape(t.shape)} for tensor number ${i} in the list (tensor 0 has shape ${fmtShape(ref.shape)}); ` +
+          'reshape or slice the tensors so that only the cat dim differs.',
       );
     }
   });
@@ -61,7 +62,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const ref = tensors[0]!;
   tensors.forEach((t, i) => {
     if (t.ndim !== ref.ndim || t.shape.some((s, j) => s !== ref.shape[j])) {
-      throw new ShapeError(`stack expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`);
+      throw new ShapeError(`stack expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}; use cat() to join tensors of different sizes along an existing dim`);
     }
   });
   const d = normDim(dim, ref.ndim + 1, 'stack');
@@ -76,10 +77,13 @@ export function vstack(tensors: readonly Tensor[]): Tensor {
   return cat(tensors.map((t) => (t.ndim < 2 ? t.reshape([1, -1]) : t)), 0);
 }
 
-/** Tensor.repeat: tile by `sizes` (len ≥ ndim). */
-export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
+/** Tensor.repeat: tile by `sizes` (len ≥ ndim); `op` names the public op in errors (tile). */
+export function repeat(x: Tensor, sizes: readonly number[], op = 'repeat'): Tensor {
+  if (sizes.some((r) => !Number.isInteger(r) || r < 0)) {
+    throw new ShapeError(`${op}: Trying to create tensor with negative dimension: repeats ${fmtShape(sizes)} must be non-negative integers`);
+  }
   if (sizes.length < x.ndim) {
-    throw new ShapeError(`repeat: Number of dimensions of repeat dims (${sizes.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+    throw new ShapeError(`${op}: Number of dimensions of repeat dims (${sizes.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
   }
   const pad = sizes.length - x.ndim;
   const xs = [...Array(pad).fill(1), ...x.shape] as number[];
@@ -96,7 +100,7 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
 /** numpy/torch tile: like repeat, but pads `dims` with leading ones. */
 export function tile(x: Tensor, dims: readonly number[]): Tensor {
   const d = dims.length < x.ndim ? [...Array(x.ndim - dims.length).fill(1), ...dims] : [...dims];
-  return repeat(x, d);
+  return repeat(x, d, 'tile');
 }
 
 /** torch.roll. Without dims, rolls the flattened tensor. */
@@ -138,6 +142,7 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 
 /** torch.repeat_interleave with a scalar repeat count. */
 export function repeatInterleave(x: Tensor, repeats: number, dim?: number): Tensor {
+  if (!Number.isInteger(repeats) || repeats < 0) throw new ValueError(`repeatInterleave: repeats can not be negative (got ${repeats}); pass a non-negative integer`);
   if (dim === undefined) return repeatInterleave(x.flatten(), repeats, 0);
   const d = normDim(dim, x.ndim, 'repeatInterleave');
   const shape = x.shape;
@@ -151,12 +156,16 @@ export function repeatInterleave(x: Tensor, repeats: number, dim?: number): Tens
  * `pad` lists (left, right) pairs starting from the last dim, as in torch.nn.functional.pad.
  */
 export function padConstant(x: Tensor, pad: readonly number[], value = 0): Tensor {
-  if (pad.length % 2 !== 0) throw new ValueError(`pad: Padding length must be divisible by 2, got ${pad.length}`);
-  if (pad.length / 2 > x.ndim) throw new ValueError(`pad: Padding length should be less than or equal to two times the input dimension but got padding length ${pad.length} and input of dimension ${x.ndim}`);
+  if (pad.length % 2 !== 0) throw new ValueError(`padConstant: Padding length must be divisible by 2, got ${pad.length}`);
+  if (pad.length / 2 > x.ndim) throw new ValueError(`padConstant: Padding length should be less than or equal to two times the input dimension but got padding length ${pad.length} and input of dimension ${x.ndim}`);
   let r = x;
   for (let i = 0; i < pad.length / 2; i++) {
     const d = x.ndim - 1 - i;
     const before = pad[2 * i]!, after = pad[2 * i + 1]!;
+    const size = r.shape[d]! + before + after;
+    if (size < 0) {
+      throw new ShapeError(`padConstant: padding (${before}, ${after}) of dim ${d} would make its size ${size} for input shape ${fmtShape(x.shape)}; negative padding may crop at most the whole dim`);
+    }
     // negative padding crops
     if (before < 0) r = r.narrow(d, -before, r.shape[d]! + before);
     if (after < 0) r = r.narrow(d, 0, r.shape[d]! + after);

@@ -261,7 +261,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const n = x.shape[d]!;
   const s = start < 0 ? start + n : start;
   if (s < 0 || s > n || length < 0 || s + length > n) {
-    throw new IndexError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${n}) of dim ${dim} for shape ${fmtShape(x.shape)}`);
+    throw new IndexError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${n}) of dim ${dim} for shape ${fmtShape(x.shape)}; start + length must be <= ${n}`);
   }
   return dispatch1('slice', [x], { dim: d, start: s, end: s + length, step: 1 });
 }
@@ -271,7 +271,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normDim(dim, x.ndim, 'select');
   const n = x.shape[d]!;
   if (!Number.isInteger(index) || index < -n || index >= n) {
-    throw new IndexError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
+    throw new IndexError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}; valid indices are ${-n}..${n - 1}`);
   }
   return dispatch1('select', [x], { dim: d, index: index < 0 ? index + n : index });
 }
@@ -285,6 +285,9 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
 export function asStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
   const offset = storageOffset ?? x.layout.offset;
   if (size.length !== stride.length) throw new ShapeError(`asStrided: mismatch in length of strides and shape (${size.length} vs ${stride.length})`);
+  if (size.some((v) => !Number.isInteger(v) || v < 0) || stride.some((v) => !Number.isInteger(v))) {
+    throw new ShapeError(`asStrided: sizes ${fmtShape(size)} must be non-negative integers and strides ${fmtShape(stride)} integers`);
+  }
   let lo = offset, hi = offset;
   size.forEach((s, i) => {
     if (s === 0) return;
@@ -348,7 +351,9 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normDim(dim, x.ndim, 'chunk');
   const n = x.shape[d]!;
-  return split(x, Math.max(1, Math.ceil(n / chunks)), d);
+  // an empty dim splits into `chunks` empty pieces, as in PyTorch
+  if (n === 0) return Array.from({ length: chunks }, () => narrow(x, d, 0, 0));
+  return split(x, Math.ceil(n / chunks), d);
 }
 
 /** Slices along `dim`, removing it. */

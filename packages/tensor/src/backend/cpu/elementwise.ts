@@ -6,7 +6,7 @@
 import { allocArray, type DType, type TypedArray } from '../../dtype.js';
 import { broadcastView, isContiguousView, numelOf, type View } from '../../shape.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
-import { erf, erfinv, pyRemainder, roundHalfEven } from './math.js';
+import { divFloor, erf, erfinv, intPow, pyRemainder, roundHalfEven } from './math.js';
 import { offsets } from './strided.js';
 
 type F1 = (x: number) => number;
@@ -17,7 +17,8 @@ const sigmoid: F1 = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 +
 export const UNARY: Record<UnaryOp, F1> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  // PyTorch's sign is (0 < x) - (x < 0), so sign(NaN) is 0
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   exp: Math.exp,
@@ -42,7 +43,8 @@ export const UNARY: Record<UnaryOp, F1> = {
   reciprocal: (x) => 1 / x,
   erf,
   erfinv,
-  logicalNot: (x) => (x ? 0 : 1),
+  // NaN is truthy in PyTorch (it is non-zero) but falsy in JS: compare with 0 explicitly
+  logicalNot: (x) => (x !== 0 ? 0 : 1),
   isnan: (x) => (Number.isNaN(x) ? 1 : 0),
   isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
   square: (x) => x * x,
@@ -56,11 +58,7 @@ const INT_BINARY: Partial<Record<BinaryOp, F2>> = {
   floorDivide: (a, b) => Math.floor(a / b),
   remainder: (a, b) => pyRemainder(a, b),
   fmod: (a, b) => a % b,
-  pow: (a, b) => {
-    let r = 1;
-    for (let i = 0; i < b; i++) r = Math.imul(r, a);
-    return r;
-  },
+  pow: intPow,
 };
 
 export const BINARY: Record<BinaryOp, F2> = {
@@ -68,8 +66,9 @@ export const BINARY: Record<BinaryOp, F2> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  floorDivide: (a, b) => Math.floor(a / b),
-  pow: (a, b) => Math.pow(a, b),
+  floorDivide: divFloor,
+  // C's pow (and PyTorch's): pow(1, y) = 1 even for NaN, pow(-1, ±inf) = 1; JS's Math.pow gives NaN
+  pow: (a, b) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b)),
   maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
   remainder: pyRemainder,
@@ -81,9 +80,9 @@ export const BINARY: Record<BinaryOp, F2> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  logicalAnd: (a, b) => (a && b ? 1 : 0),
-  logicalOr: (a, b) => (a || b ? 1 : 0),
-  logicalXor: (a, b) => (!a !== !b ? 1 : 0),
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
   bitwiseAnd: (a, b) => a & b,
   bitwiseOr: (a, b) => a | b,
   bitwiseXor: (a, b) => a ^ b,
@@ -111,7 +110,7 @@ export function binaryKernel(
 ): TypedArray {
   const g = (integer && INT_BINARY[op]) || BINARY[op];
   // bool results of arithmetic (True + True) stay 0/1, as in PyTorch
-  const f: F2 = outDtype === 'bool' ? (x, y) => (g(x, y) ? 1 : 0) : g;
+  const f: F2 = outDtype === 'bool' ? (x, y) => (g(x, y) !== 0 ? 1 : 0) : g;
   const n = numelOf(outShape);
   const out = allocArray(outDtype, n);
   const ab = broadcastView(av, outShape);
@@ -141,7 +140,11 @@ export function whereKernel(
   return out;
 }
 
-/** Conversion with PyTorch's rules: float→int truncates toward zero, anything→bool is `!= 0`. */
+/**
+ * Conversion with PyTorch's rules: float→int truncates toward zero, anything→bool is `!= 0` (so NaN
+ * is true). NaN/±Inf/out-of-range → int is undefined behaviour in C++ and platform-specific in
+ * PyTorch (INT_MIN on x86); here it is whatever Int32Array stores (0 for NaN/±Inf, wrapped otherwise).
+ */
 export function castKernel(x: TypedArray, xv: View, dtype: DType): TypedArray {
   const n = numelOf(xv.shape);
   const out = allocArray(dtype, n);

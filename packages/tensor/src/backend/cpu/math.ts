@@ -16,6 +16,32 @@ export function pyRemainder(a: number, b: number): number {
   return m !== 0 && (m < 0) !== (b < 0) ? m + b : m;
 }
 
+/**
+ * Floor division of floats as PyTorch computes it (c10's div_floor_floating): from the exact
+ * fmod instead of floor(a / b), so that 1 // 0.1 is 9 (a / b rounds up to exactly 10).
+ */
+export function divFloor(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;
+  if (div === 0) return (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+  let floordiv = Math.floor(div);
+  if (div - floordiv > 0.5) floordiv += 1;
+  return floordiv;
+}
+
+/** Integer power by squaring in int32 arithmetic (wraps like a C int; b ≥ 0 is checked by the op). */
+export function intPow(a: number, b: number): number {
+  let r = 1;
+  let base = a;
+  for (let e = b; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
+
 /** Error function to ~1e-15: Taylor series near 0, continued fraction for erfc in the tails. */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;

@@ -84,7 +84,8 @@ export function scanKernel(op: ScanOp, x: TypedArray, xv: View, axis: number, ou
       const v = x[off[start + k]!]!;
       if (op === 'cumsum') acc += v;
       else if (op === 'cumprod') acc *= v;
-      else if (k > 0 && !Number.isNaN(acc) && (Number.isNaN(v) || (op === 'cummax' ? v >= acc : v <= acc))) {
+      // as PyTorch: every NaN (also a later one) becomes the running extreme and its index
+      else if (k > 0 && (Number.isNaN(v) || (!Number.isNaN(acc) && (op === 'cummax' ? v >= acc : v <= acc)))) {
         acc = v;
         ai = k;
       }
