@@ -1,0 +1,29 @@
+/**
+ * Messages between a DataLoader and its workers.
+ * @packageDocumentation
+ */
+
+/** Where a worker finds its dataset: a module URL/path and the factory export to call. */
+export interface WorkerDatasetSpec {
+  /** URL (or absolute path / file URL string) of an ES module that builds the dataset. */
+  module: string | URL;
+  /** Named export of the factory (default: `'createDataset'`, falling back to `default`). */
+  exportName?: string;
+  /** Structured-cloneable argument passed to the factory. */
+  args?: unknown;
+}
+
+/** Main → worker. */
+export type ToWorker =
+  | { type: 'init'; spec: WorkerDatasetSpec & { module: string }; workerId: number; numWorkers: number; collateInWorker: boolean }
+  | { type: 'epoch'; seed: number }
+  | { type: 'batch'; id: number; indices: number[] }
+  /** Iterable datasets: the next batch of this worker's own replica (`batchSize` null: one sample). */
+  | { type: 'next'; id: number; batchSize: number | null; dropLast: boolean };
+
+/** Worker → main. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'batch'; id: number; data: unknown }
+  | { type: 'end'; id: number }
+  | { type: 'error'; id: number | null; index: number | undefined; message: string };
