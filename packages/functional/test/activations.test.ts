@@ -1,0 +1,6 @@
+import { describe } from 'vitest';
+import { fixtureTests } from './harness.js';
+
+describe('activations, softmax, linear (PyTorch fixtures)', () => {
+  fixtureTests('activations');
+});
