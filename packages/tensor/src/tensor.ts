@@ -692,9 +692,9 @@ export class Tensor implements Disposable {
   /** Minimum over several dims (values only). */
   amin(dim?: Dims, options?: { keepdim?: boolean }): Tensor { return R.amaxAmin('min', this, dim, options); }
   /** Index of the maximum (flattened when `dim` is omitted). */
-  argmax(dim?: number | null, options?: { keepdim?: boolean }): Tensor { return R.argMaxMin('argmax', this, dim, options); }
+  argmax(dim?: number | null | { keepdim?: boolean }, options?: { keepdim?: boolean }): Tensor { return R.argMaxMin('argmax', this, ...dimOrOptions(dim, options)); }
   /** Index of the minimum. */
-  argmin(dim?: number | null, options?: { keepdim?: boolean }): Tensor { return R.argMaxMin('argmin', this, dim, options); }
+  argmin(dim?: number | null | { keepdim?: boolean }, options?: { keepdim?: boolean }): Tensor { return R.argMaxMin('argmin', this, ...dimOrOptions(dim, options)); }
   /** Variance with Bessel's `correction` (default 1). */
   var(dim?: Dims | { correction?: number; keepdim?: boolean; unbiased?: boolean }, options?: { correction?: number; keepdim?: boolean; unbiased?: boolean }): Tensor { return R.variance(this, dim, options, false); }
   /** Standard deviation with Bessel's `correction` (default 1). */
@@ -719,11 +719,19 @@ export class Tensor implements Disposable {
   // ---------------------------------------------------------------- sorting
 
   /** Sorts along `dim` → {values, indices} (stable; NaN last ascending). */
-  sort(dim = -1, options: { descending?: boolean; stable?: boolean } = {}): ValuesIndices { return I.sort(this, dim, options.descending ?? false); }
+  sort(dim: number | { dim?: number; descending?: boolean; stable?: boolean } = -1, options: { descending?: boolean; stable?: boolean } = {}): ValuesIndices {
+    const [d, o] = dimOrOptions(dim, options);
+    return I.sort(this, d ?? -1, o.descending ?? false);
+  }
   /** Indices that sort along `dim`. */
-  argsort(dim = -1, options: { descending?: boolean; stable?: boolean } = {}): Tensor { return I.sort(this, dim, options.descending ?? false).indices; }
+  argsort(dim: number | { dim?: number; descending?: boolean; stable?: boolean } = -1, options: { descending?: boolean; stable?: boolean } = {}): Tensor {
+    return this.sort(dim, options).indices;
+  }
   /** The `k` largest (or smallest) along `dim` → {values, indices}. */
-  topk(k: number, dim = -1, options: { largest?: boolean; sorted?: boolean } = {}): ValuesIndices { return I.topk(this, k, dim, options.largest ?? true); }
+  topk(k: number, dim: number | { dim?: number; largest?: boolean; sorted?: boolean } = -1, options: { largest?: boolean; sorted?: boolean } = {}): ValuesIndices {
+    const [d, o] = dimOrOptions(dim, options);
+    return I.topk(this, k, d ?? -1, o.largest ?? true);
+  }
 
   // ---------------------------------------------------------------- linear algebra
 
@@ -765,6 +773,15 @@ export class Tensor implements Disposable {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/**
+ * PyTorch's keyword-only calls (`x.argmax(keepdim=True)`, `x.topk(2, largest=False)`) become an
+ * options object in the dim position: `x.argmax({ keepdim: true })`, `x.topk(2, { largest: false })`.
+ */
+function dimOrOptions<O extends object>(dim: number | null | undefined | (O & { dim?: number }), options: O | undefined): [number | null | undefined, O] {
+  if (dim !== null && typeof dim === 'object') return [(dim as { dim?: number }).dim, dim as O];
+  return [dim, options ?? ({} as O)];
 }
 
 /** Type guard for tensors (also across duplicated package copies). */

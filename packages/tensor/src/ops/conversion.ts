@@ -71,6 +71,9 @@ export function canCast(from: DType, to: DType): boolean {
   return true;
 }
 
+/** PyTorch dtype spellings that must not be mistaken for device names in `to('…')`. */
+const DTYPE_SPELLINGS = new Set(['float', 'double', 'int', 'long', 'half', 'float16', 'int64', 'uint8', 'bfloat16', 'int8', 'int16', 'short', 'byte', 'char']);
+
 /** dtype/device conversion. */
 export function to(x: Tensor, target: DType | DeviceLike | Tensor | { dtype?: DType; device?: DeviceLike; copy?: boolean }): Tensor {
   x.assertAlive('to');
@@ -83,7 +86,7 @@ export function to(x: Tensor, target: DType | DeviceLike | Tensor | { dtype?: DT
   } else if (target instanceof Device) device = target;
   else if (typeof target === 'string') {
     if (['float32', 'float64', 'int32', 'bool'].includes(target)) dtype = target as DType;
-    else if (/^[a-z]+(:\d+)?$/.test(target) && !['float', 'double', 'int', 'long', 'half', 'float16', 'int64', 'uint8', 'bfloat16', 'int8', 'int16'].includes(target)) device = getDevice(target);
+    else if (/^[A-Za-z][\w-]*(:\d+)?$/.test(target) && !DTYPE_SPELLINGS.has(target)) device = getDevice(target);
     else dtype = checkDType(target, 'to');
   } else {
     const o = target as { dtype?: DType; device?: DeviceLike; copy?: boolean };
@@ -105,6 +108,7 @@ export function clone(x: Tensor): Tensor {
 
 /** x itself when contiguous, else a contiguous copy. */
 export function contiguous(x: Tensor): Tensor {
+  x.assertAlive('contiguous');
   return x.isContiguous() ? x : dispatch1('contiguous', [x]);
 }
 
@@ -125,7 +129,9 @@ function checkNoInternalOverlap(x: Tensor, op: string): void {
 /** Copies a tensor or scalar into x in place (broadcast, cast, cross-device). */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
   checkNoInternalOverlap(x, 'copy_');
-  const s = isTensor(src) ? (src as Tensor) : scalarTensor(src as Scalar, x.dtype, x.device);
+  let s = isTensor(src) ? (src as Tensor) : scalarTensor(src as Scalar, x.dtype, x.device);
+  // copy_ is PyTorch's cross-device copy: move the source first (a differentiable 'toDevice')
+  if (s.ndim > 0 && !s.device.equals(x.device)) s = s.to(x.device);
   broadcastView(s.layout, x.shape, 'copy_');
   return dispatch1('copy_', [x, s]);
 }
