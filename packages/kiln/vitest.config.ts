@@ -1,0 +1,3 @@
+import { kilnVitestConfig } from '../../vitest.shared.ts';
+
+export default kilnVitestConfig();
