@@ -1,0 +1,50 @@
+/**
+ * Gradients of the unary elementwise primitives (derivatives.yaml formulas). `x` is the input,
+ * `y` the output; rules that can use the output save it instead of the input, as PyTorch does.
+ * @packageDocumentation
+ */
+import type { Tensor } from '@kiln/tensor';
+import { defineGrad, type GradContext } from './registry.js';
+
+type Formula = (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor;
+
+function unary(op: string, name: string, uses: 'input' | 'output' | 'none', f: Formula): void {
+  defineGrad(op, {
+    name,
+    saveInputs: () => (uses === 'input' ? [0] : []),
+    saveOutputs: uses === 'output' ? [0] : [],
+    backward: (g, ctx: GradContext) => [f(g, () => ctx.input(0), () => ctx.output(0))],
+  });
+}
+
+const SQRT_PI = Math.sqrt(Math.PI);
+
+unary('neg', 'NegBackward0', 'none', (g) => g.neg());
+unary('abs', 'AbsBackward0', 'input', (g, x) => g.mul(x().sign()));
+unary('sqrt', 'SqrtBackward0', 'output', (g, _x, y) => g.div(y().mul(2)));
+unary('rsqrt', 'RsqrtBackward0', 'output', (g, _x, y) => g.mul(y().pow(3)).mul(-0.5));
+unary('square', 'PowBackward0', 'input', (g, x) => g.mul(x().mul(2)));
+unary('exp', 'ExpBackward0', 'output', (g, _x, y) => g.mul(y()));
+unary('exp2', 'Exp2Backward0', 'output', (g, _x, y) => g.mul(y()).mul(Math.LN2));
+unary('expm1', 'Expm1Backward0', 'output', (g, _x, y) => g.mul(y().add(1)));
+unary('log', 'LogBackward0', 'input', (g, x) => g.div(x()));
+unary('log2', 'Log2Backward0', 'input', (g, x) => g.div(x().mul(Math.LN2)));
+unary('log1p', 'Log1PBackward0', 'input', (g, x) => g.div(x().add(1)));
+unary('sin', 'SinBackward0', 'input', (g, x) => g.mul(x().cos()));
+unary('cos', 'CosBackward0', 'input', (g, x) => g.mul(x().sin().neg()));
+unary('tan', 'TanBackward0', 'output', (g, _x, y) => g.mul(y().square().add(1)));
+unary('asin', 'AsinBackward0', 'input', (g, x) => g.div(x().square().neg().add(1).sqrt()));
+unary('acos', 'AcosBackward0', 'input', (g, x) => g.div(x().square().neg().add(1).sqrt()).neg());
+unary('atan', 'AtanBackward0', 'input', (g, x) => g.div(x().square().add(1)));
+unary('sinh', 'SinhBackward0', 'input', (g, x) => g.mul(x().cosh()));
+unary('cosh', 'CoshBackward0', 'input', (g, x) => g.mul(x().sinh()));
+unary('tanh', 'TanhBackward0', 'output', (g, _x, y) => g.mul(y().square().neg().add(1)));
+unary('sigmoid', 'SigmoidBackward0', 'output', (g, _x, y) => {
+  const s = y();
+  return g.mul(s.mul(s.neg().add(1)));
+});
+// threshold_backward: zero where the result is <= 0 (so the gradient at 0 is 0, as in PyTorch)
+unary('relu', 'ReluBackward0', 'output', (g, _x, y) => g.where(y().gt(0), 0));
+unary('reciprocal', 'ReciprocalBackward0', 'output', (g, _x, y) => g.mul(y().square()).neg());
+unary('erf', 'ErfBackward0', 'input', (g, x) => g.mul(x().square().neg().exp().mul(2 / SQRT_PI)));
+unary('erfinv', 'ErfinvBackward0', 'output', (g, _x, y) => g.mul(y().square().exp().mul(SQRT_PI / 2)));
