@@ -3,7 +3,7 @@
  * `y` the output; rules that can use the output save it instead of the input, as PyTorch does.
  * @packageDocumentation
  */
-import type { Tensor } from '@kiln/tensor';
+import { zerosLike, type Tensor } from '@kiln/tensor';
 import { defineGrad, type GradContext } from './registry.js';
 
 type Formula = (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor;
@@ -48,3 +48,8 @@ unary('relu', 'ReluBackward0', 'output', (g, _x, y) => g.where(y().gt(0), 0));
 unary('reciprocal', 'ReciprocalBackward0', 'output', (g, _x, y) => g.mul(y().square()).neg());
 unary('erf', 'ErfBackward0', 'input', (g, x) => g.mul(x().square().neg().exp().mul(2 / SQRT_PI)));
 unary('erfinv', 'ErfinvBackward0', 'output', (g, _x, y) => g.mul(y().square().exp().mul(SQRT_PI / 2)));
+
+// piecewise-constant ops: recorded (PyTorch names them) with a zero gradient
+for (const [op, name] of [['sign', 'SignBackward0'], ['floor', 'FloorBackward0'], ['ceil', 'CeilBackward0'], ['round', 'RoundBackward0'], ['trunc', 'TruncBackward0']] as const) {
+  unary(op, name, 'none', (g) => zerosLike(g));
+}

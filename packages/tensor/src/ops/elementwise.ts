@@ -34,7 +34,8 @@ const BINARY_OPS: BinaryOp[] = [
 for (const op of UNARY_OPS) {
   defineOp({
     name: op,
-    nondifferentiable: BOOL_UNARY.has(op) || op === 'sign' || op === 'floor' || op === 'ceil' || op === 'round' || op === 'trunc',
+    // sign/floor/ceil/round/trunc stay differentiable with a zero gradient, as in PyTorch
+    nondifferentiable: BOOL_UNARY.has(op),
     impl: ([x]) => {
       const outDtype = BOOL_UNARY.has(op) ? 'bool' : x!.dtype;
       return [Tensor.fromHandle(x!.storage.backend.unary(op, x!.operand(), outDtype), outDtype, x!.shape, x!.device)];
