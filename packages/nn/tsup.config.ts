@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   external: [/^@kiln\//],
+  // toString() prints class names (PyTorch's repr), so the bundle must not rename classes.
+  keepNames: true,
 });
