@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes sure Debian's `chromium` is installed, for the browser suites (apps/examples/test/browser*.test.ts:
+# the browser demo and WebGPU in headless chromium) and for the SwiftShader Vulkan driver that the Node
+# WebGPU tests point Dawn at (/usr/lib/chromium/vk_swiftshader_icd.json).
+#   - chromium present: prints nothing, exits 0 (idempotent)
+#   - missing, root, apt-get available: `apt-get update` + `apt-get install chromium`
+#   - otherwise: prints why the browser suites will be skipped and exits 0 (never fails the set-up)
+# KILN_CHROMIUM=/path/to/chromium points the tests at another binary (then this script does nothing).
+set -uo pipefail
+
+CHROMIUM="${KILN_CHROMIUM:-/usr/bin/chromium}"
+[ -x "$CHROMIUM" ] && exit 0
+
+skip() {
+  echo "[ensure-chromium] $CHROMIUM is missing: $1; the browser test suites (apps/examples/test/browser*.test.ts) will be skipped." >&2
+  exit 0
+}
+
+[ -n "${KILN_CHROMIUM:-}" ] && skip "KILN_CHROMIUM points at a file that is not an executable"
+[ "$(id -u)" = "0" ] || skip "installing it needs root (run: sudo apt-get install chromium)"
+command -v apt-get >/dev/null 2>&1 || skip "apt-get is not available (install Debian's chromium package by hand)"
+
+echo "[ensure-chromium] installing Debian's chromium with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get update -qq >/dev/null; then
+  skip "apt-get update failed"
+fi
+if ! apt-get install -y -qq --no-install-recommends chromium >/dev/null; then
+  skip "apt-get install chromium failed"
+fi
+[ -x "$CHROMIUM" ] || skip "apt-get installed chromium but $CHROMIUM is still missing"
+echo "[ensure-chromium] $("$CHROMIUM" --version 2>/dev/null || echo chromium) installed"
