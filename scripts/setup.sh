@@ -18,3 +18,7 @@ if [ ! -d node_modules ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; t
   echo "[setup] installing workspace dependencies"
   pnpm install --frozen-lockfile --reporter=append-only
 fi
+
+# Debian chromium for the browser suites (browser demo, WebGPU in headless chromium); skips with a
+# printed reason where it cannot be installed.
+bash scripts/ensure-chromium.sh
