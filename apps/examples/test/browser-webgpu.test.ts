@@ -4,8 +4,10 @@
  * correct results, and @kiln/backend-webgpu agrees with the CPU device on the smoke checks
  * (matmul, relu, sums, max, sort, cumsum, gather, cat/flip, int32 ops, scatterAdd).
  *
- * KILN_BROWSER_CONFORMANCE=1 also runs @kiln/tensor/testing's Backend conformance suite in the
- * page (≈ 30 s) and requires it to pass. Skipped, with the reason printed, when chromium is missing.
+ * It also runs @kiln/tensor/testing's Backend conformance suite in the page (≈ 30 s) and requires
+ * it to pass: this is the WebGPU backend's CI gate (Node/Dawn crashes on this machine's SwiftShader,
+ * see packages/backend-webgpu/README.md). KILN_BROWSER_CONFORMANCE=0 leaves it out for quick local
+ * runs. Skipped, with the reason printed, when chromium is missing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import type { CheckReport } from '../src/browser/webgpu-check.js';
 
 const skipReason = chromiumSkipReason();
 if (skipReason) console.warn(`[browser-webgpu.test] ${skipReason}`);
-const conformance = process.env.KILN_BROWSER_CONFORMANCE === '1';
+const conformance = process.env.KILN_BROWSER_CONFORMANCE !== '0';
 
 describe.skipIf(skipReason !== null)('WebGPU in headless chromium', () => {
   let outDir = '';
@@ -59,7 +61,7 @@ describe.skipIf(skipReason !== null)('WebGPU in headless chromium', () => {
     expect(r.smoke.length).toBeGreaterThanOrEqual(10);
   }, 60_000);
 
-  it.skipIf(!conformance)('passes the Backend conformance suite in the page (KILN_BROWSER_CONFORMANCE=1)', async () => {
+  it.skipIf(!conformance)('passes the Backend conformance suite in the page (opt out: KILN_BROWSER_CONFORMANCE=0)', async () => {
     const r = await check('?loop=0&conformance=1', 170_000);
     const c = r.conformance!;
     console.log(`[browser-webgpu.test] conformance: ${c.pass} passed, ${c.fail} failed, ${c.skip} skipped in ${c.ms} ms`);

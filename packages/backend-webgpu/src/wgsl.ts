@@ -79,9 +79,26 @@ fn pow_f(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (a == 1.0) { return 1.0; }
   if (isnan_f(a) || isnan_f(b)) { return nan_f(); }
+  if (!finite_f(b)) {
+    let m = abs(a);
+    if (m == 1.0) { return 1.0; }
+    if ((m > 1.0) == (b > 0.0)) { return inf_f(); }
+    return 0.0;
+  }
+  if (!finite_f(a)) {
+    // (±inf)^b: inf or 0, negative only for odd integer b with a = -inf
+    let odd = b == floor(b) && (abs(b) % 2.0) == 1.0;
+    if (b < 0.0) { return select(0.0, -0.0, a < 0.0 && odd); }
+    return select(inf_f(), -inf_f(), a < 0.0 && odd);
+  }
   if (b == 1.0) { return a; }
   if (b == 2.0) { return a * a; }
-  if (a == 0.0) { return select(0.0, inf_f(), b < 0.0); }
+  if (a == 0.0) {
+    // 0^b keeps the sign of a for odd integer b: (-0)^-1 = -inf, (-0)^3 = -0
+    let odd0 = b == floor(b) && (abs(b) % 2.0) == 1.0;
+    if (b < 0.0) { return select(inf_f(), copysign_f(inf_f(), a), odd0); }
+    return select(0.0, a, odd0);
+  }
   if (a < 0.0) {
     if (b != floor(b)) { return nan_f(); }
     let m = pow(-a, b);
@@ -92,8 +109,83 @@ fn pow_f(a: f32, b: f32) -> f32 {
 fn pow_i(a: i32, b: i32) -> i32 { var r = 1; for (var k = 0; k < b; k++) { r = r * a; } return r; }
 fn fdiv_i(a: i32, b: i32) -> i32 { var q = a / b; if ((a % b != 0) && ((a < 0) != (b < 0))) { q = q - 1; } return q; }
 fn rem_i(a: i32, b: i32) -> i32 { var r = a % b; if (r != 0 && ((r < 0) != (b < 0))) { r = r + b; } return r; }
-fn rem_f(a: f32, b: f32) -> f32 { let r = a - b * floor(a / b); return r; }
-fn fmod_f(a: f32, b: f32) -> f32 { return a - b * trunc(a / b); }
+fn finite_f(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
+// truthiness as PyTorch sees it: anything but ±0 (NaN is true)
+fn truthy_f(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) != 0u; }
+fn signbit_f(x: f32) -> bool { return (bitcast<u32>(x) >> 31u) == 1u; }
+fn copysign_f(m: f32, s: f32) -> f32 { return select(abs(m), -abs(m), signbit_f(s)); }
+// C fmod, exact: binary long division (each subtraction is exact by Sterbenz's lemma), since
+// a - b * trunc(a / b) loses everything once the quotient passes 2^24
+fn fmod_f(a: f32, b: f32) -> f32 {
+  if (isnan_f(a) || isnan_f(b) || !finite_f(a) || b == 0.0) { return nan_f(); }
+  if (!finite_f(b)) { return a; }
+  var x = abs(a);
+  let y = abs(b);
+  if (x < y) { return a; }
+  let ex = i32((bitcast<u32>(x) >> 23u) & 0xffu);
+  let ey = i32((bitcast<u32>(y) >> 23u) & 0xffu);
+  var yy = ldexp(y, ex - ey);
+  if (yy > x) { yy = yy * 0.5; }
+  loop {
+    if (yy < y) { break; }
+    if (x >= yy) { x = x - yy; }
+    yy = yy * 0.5;
+  }
+  return copysign_f(x, a);
+}
+// Python's remainder: the sign of the divisor
+fn rem_f(a: f32, b: f32) -> f32 {
+  if (isnan_f(a) || isnan_f(b) || !finite_f(a) || b == 0.0) { return nan_f(); }
+  if (!finite_f(b)) { if (a == 0.0 || (a < 0.0) == (b < 0.0)) { return a; } return b; }
+  var r = fmod_f(a, b);
+  if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { r = r + b; }
+  return r;
+}
+// PyTorch's div_floor (the same steps as the CPU kernel), so 1 // 0.1 is 9 as in Python
+fn fdiv_f(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return a / b; }
+  let m = fmod_f(a, b);
+  var d = (a - m) / b;
+  if (m != 0.0 && ((b < 0.0) != (m < 0.0))) { d = d - 1.0; }
+  if (d == 0.0) { return copysign_f(0.0, a / b); }
+  var f = floor(d);
+  if (d - f > 0.5) { f = f + 1.0; }
+  return f;
+}
+// sin/cos with Cody–Waite range reduction to [-pi/4, pi/4] and float32 minimax polynomials:
+// SwiftShader's builtins are only accurate to ~2e-5, the WGSL spec's absolute bound
+fn sincos_f(x: f32) -> vec2f {
+  if (isnan_f(x) || !finite_f(x)) { return vec2f(nan_f(), nan_f()); }
+  let q = round(x * 0.63661977236);
+  var r = fma(q, -1.5703125, x);
+  r = fma(q, -4.837512969970703125e-4, r);
+  r = fma(q, -7.54978995489188216e-8, r);
+  let r2 = r * r;
+  let s = r + r * r2 * (-0.166666597127914428710938 + r2 * (0.00833307858556509017944336 + r2 * -0.000195034779608249664306641));
+  let c = 1.0 - 0.5 * r2 + r2 * r2 * (0.0416666418314 + r2 * (-0.00138867637746 + r2 * 0.0000243904487962));
+  let k = i32(q) & 3;
+  if (k == 0) { return vec2f(s, c); }
+  if (k == 1) { return vec2f(c, -s); }
+  if (k == 2) { return vec2f(-s, -c); }
+  return vec2f(-c, s);
+}
+fn sin_f(x: f32) -> f32 { return sincos_f(x).x; }
+fn cos_f(x: f32) -> f32 { return sincos_f(x).y; }
+fn atan2_f(a: f32, b: f32) -> f32 {
+  if (isnan_f(a) || isnan_f(b)) { return nan_f(); }
+  // signed zeros decide the quadrant, as in C's atan2
+  if (a == 0.0) {
+    if (b < 0.0 || (b == 0.0 && signbit_f(b))) { return copysign_f(3.14159265, a); }
+    return copysign_f(0.0, a);
+  }
+  if (!finite_f(a) && !finite_f(b)) {
+    let q = select(0.78539816, 2.35619449, b < 0.0);
+    return select(q, -q, a < 0.0);
+  }
+  if (!finite_f(a)) { return select(1.57079633, -1.57079633, a < 0.0); }
+  if (!finite_f(b)) { if (b > 0.0) { return select(0.0, -0.0, a < 0.0); } return select(3.14159265, -3.14159265, a < 0.0); }
+  return atan2(a, b);
+}
 fn sigmoid_f(x: f32) -> f32 { if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); } let e = exp(x); return e / (1.0 + e); }
 fn b2u(c: bool) -> u32 { return select(0u, 1u, c); }
 `;

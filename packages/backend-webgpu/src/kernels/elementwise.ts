@@ -11,14 +11,14 @@ import { HELPERS, MAIN_SIG, offsetFn, wgslType } from '../wgsl.js';
 type T = 'f32' | 'i32' | 'u32';
 
 const UNARY_F: Record<UnaryOp, string> = {
-  neg: '-x', abs: 'abs(x)', sign: 'select(sign(x), nan_f(), isnan_f(x))', sqrt: 'sqrt(x)', rsqrt: 'inverseSqrt(x)',
-  exp: 'exp(x)', log: 'log(x)', log1p: 'select(log(1.0 + x), x * (1.0 - x * (0.5 - x / 3.0)), abs(x) < 1e-4)',
-  expm1: 'select(exp(x) - 1.0, x * (1.0 + x * (0.5 + x / 6.0)), abs(x) < 1e-4)', sin: 'sin(x)', cos: 'cos(x)', tan: 'tan(x)',
-  asin: 'asin(x)', acos: 'acos(x)', atan: 'atan(x)', sinh: 'sinh(x)', cosh: 'cosh(x)',
+  neg: '-x', abs: 'abs(x)', sign: 'select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0)', sqrt: 'sqrt(x)', rsqrt: 'inverseSqrt(x)',
+  exp: 'exp(x)', log: 'select(select(log(x), -inf_f(), x == 0.0), nan_f(), x < 0.0)', log1p: 'select(select(select(log(1.0 + x), x * (1.0 - x * (0.5 - x / 3.0)), abs(x) < 1e-4), -inf_f(), x == -1.0), nan_f(), x < -1.0)',
+  expm1: 'select(exp(x) - 1.0, x * (1.0 + x * (0.5 + x / 6.0)), abs(x) < 1e-4)', sin: 'sin_f(x)', cos: 'cos_f(x)', tan: 'sin_f(x) / cos_f(x)',
+  asin: 'select(atan2_f(x, sqrt((1.0 - x) * (1.0 + x))), nan_f(), abs(x) > 1.0)', acos: 'select(atan2_f(sqrt((1.0 - x) * (1.0 + x)), x), nan_f(), abs(x) > 1.0)', atan: 'atan(x)', sinh: 'sinh(x)', cosh: 'cosh(x)',
   tanh: 'select(tanh(x), sign(x), abs(x) > 15.0)', sigmoid: 'sigmoid_f(x)', relu: 'select(x, 0.0, x <= 0.0)',
   floor: 'floor(x)', ceil: 'ceil(x)', round: 'round(x)', trunc: 'trunc(x)', reciprocal: '1.0 / x', erf: 'erf_f(x)',
-  erfinv: 'erfinv_f(x)', logicalNot: 'b2u(x == 0.0)', isnan: 'b2u(isnan_f(x))', isinf: 'b2u(isinf_f(x))', square: 'x * x',
-  log2: 'log2(x)', exp2: 'exp2(x)',
+  erfinv: 'erfinv_f(x)', logicalNot: 'b2u(!truthy_f(x))', isnan: 'b2u(isnan_f(x))', isinf: 'b2u(isinf_f(x))', square: 'x * x',
+  log2: 'select(select(log2(x), -inf_f(), x == 0.0), nan_f(), x < 0.0)', exp2: 'exp2(x)',
 };
 const UNARY_I: Partial<Record<UnaryOp, string>> = {
   neg: '-x', abs: 'abs(x)', sign: 'sign(x)', relu: 'max(x, 0)', floor: 'x', ceil: 'x', round: 'x', trunc: 'x',
@@ -29,11 +29,15 @@ const UNARY_B: Partial<Record<UnaryOp, string>> = { logicalNot: 'b2u(x == 0u)', 
 const CMP: Record<string, string> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
 
 function binaryExpr(op: BinaryOp, t: T): string {
-  if (op in CMP) return `b2u(a ${CMP[op]} b)`;
-  const zero = t === 'f32' ? '0.0' : t === 'i32' ? '0' : '0u';
-  if (op === 'logicalAnd') return `b2u(a != ${zero} && b != ${zero})`;
-  if (op === 'logicalOr') return `b2u(a != ${zero} || b != ${zero})`;
-  if (op === 'logicalXor') return `b2u((a != ${zero}) != (b != ${zero}))`;
+  if (op in CMP) {
+    if (t !== 'f32') return `b2u(a ${CMP[op]} b)`;
+    // NaN compares unequal to everything; test it through the bits, which compilers cannot fold away
+    return op === 'ne' ? 'b2u(isnan_f(a) || isnan_f(b) || a != b)' : `b2u(!isnan_f(a) && !isnan_f(b) && a ${CMP[op]} b)`;
+  }
+  const nz = (v: string) => (t === 'f32' ? `truthy_f(${v})` : t === 'i32' ? `(${v} != 0)` : `(${v} != 0u)`);
+  if (op === 'logicalAnd') return `b2u(${nz('a')} && ${nz('b')})`;
+  if (op === 'logicalOr') return `b2u(${nz('a')} || ${nz('b')})`;
+  if (op === 'logicalXor') return `b2u(${nz('a')} != ${nz('b')})`;
   if (t === 'u32') {
     // bool arithmetic: PyTorch keeps 0/1 (True + True == True)
     const m: Partial<Record<BinaryOp, string>> = {
@@ -53,8 +57,8 @@ function binaryExpr(op: BinaryOp, t: T): string {
     return e;
   }
   const m: Partial<Record<BinaryOp, string>> = {
-    add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'a / b', floorDivide: 'floor(a / b)', pow: 'pow_f(a, b)', maximum: 'max_f(a, b)',
-    minimum: 'min_f(a, b)', remainder: 'rem_f(a, b)', fmod: 'fmod_f(a, b)', atan2: 'atan2(a, b)',
+    add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'a / b', floorDivide: 'fdiv_f(a, b)', pow: 'pow_f(a, b)', maximum: 'max_f(a, b)',
+    minimum: 'min_f(a, b)', remainder: 'rem_f(a, b)', fmod: 'fmod_f(a, b)', atan2: 'atan2_f(a, b)',
   };
   const e = m[op];
   if (!e) throw new DTypeError(`webgpu: ${op} is not defined for float32 tensors`);
@@ -83,12 +87,22 @@ ${reads}
 }`;
 }
 
+/**
+ * Float ops that must return NaN for NaN input explicitly: WGSL lets a compiler assume finite
+ * values, and Chrome's SwiftShader returns e.g. exp(NaN) = Inf and log(NaN) = 89.
+ */
+const NAN_GUARDED = new Set<UnaryOp>([
+  'exp', 'log', 'log1p', 'expm1', 'exp2', 'log2', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
+  'sinh', 'cosh', 'tanh', 'sigmoid', 'erf', 'erfinv', 'reciprocal', 'floor', 'ceil', 'round', 'trunc', 'abs', 'neg', 'square',
+]);
+
 /** WGSL for a unary op on dtype `dt` producing `outDt`. */
 export function unaryCode(op: UnaryOp, dt: DType, outDt: DType, ndim: number): string {
   const t = wgslType(dt);
   const table = t === 'f32' ? UNARY_F : t === 'i32' ? UNARY_I : UNARY_B;
-  const e = table[op];
+  let e = table[op];
   if (!e) throw new DTypeError(`webgpu: unary ${op} is not defined for ${dt}`);
+  if (t === 'f32' && NAN_GUARDED.has(op)) e = `select(${e}, x, isnan_f(x))`;
   return template(ndim, [t], wgslType(outDt), `${wgslType(outDt)}(${e.replace(/\bx\b/g, 'v0')})`, false);
 }
 
@@ -109,7 +123,7 @@ export function whereCode(dt: DType, ndim: number): string {
 export function castCode(from: DType, to: DType, ndim: number): string {
   const a = wgslType(from), b = wgslType(to);
   let e: string;
-  if (b === 'u32') e = a === 'f32' ? 'b2u(v0 != 0.0)' : a === 'i32' ? 'b2u(v0 != 0)' : 'v0';
+  if (b === 'u32') e = a === 'f32' ? 'b2u(truthy_f(v0))' : a === 'i32' ? 'b2u(v0 != 0)' : 'v0';
   else e = `${b}(v0)`;
   return template(ndim, [a], b, e, false);
 }

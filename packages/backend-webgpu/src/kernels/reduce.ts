@@ -25,7 +25,12 @@ export function reduceCode(op: ReduceOp, dt: DType, outDt: DType, ndim: number):
   if (op === 'sum' || op === 'prod') {
     if (t === 'f32' && op === 'sum') {
       body = `var s = 0.0; var c = 0.0;
-    for (var j = 0u; j < inner; j++) { let y = f32(${ld}) - c; let tt = s + y; c = (tt - s) - y; s = tt; }
+    for (var j = 0u; j < inner; j++) {
+      let v = f32(${ld});
+      // Kahan compensation only while everything is finite (Inf - Inf would poison it with NaN)
+      if (!finite_f(v) || !finite_f(s)) { s = s + v; c = 0.0; continue; }
+      let y = v - c; let tt = s + y; c = (tt - s) - y; s = tt;
+    }
     out0[o] = ${wgslType(outDt)}(s);`;
     } else {
       const acc = wgslType(outDt);

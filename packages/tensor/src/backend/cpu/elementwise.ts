@@ -90,7 +90,8 @@ export const BINARY: Record<BinaryOp, F2> = {
 
 /** Unary map of a strided input into a fresh contiguous array of `outDtype`. */
 export function unaryKernel(op: UnaryOp, x: TypedArray, xv: View, outDtype: DType): TypedArray {
-  const f = UNARY[op];
+  // int32 square wraps like PyTorch's int arithmetic; x * x in float64 is not exact past 2^26
+  const f = op === 'square' && outDtype === 'int32' ? (v: number) => Math.imul(v, v) : UNARY[op];
   const n = numelOf(xv.shape);
   const out = allocArray(outDtype, n);
   if (isContiguousView(xv)) {
