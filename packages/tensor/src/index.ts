@@ -42,3 +42,12 @@ export type { PrintOptions } from './print.js';
 export * from './functions.js';
 export { serialize, serializeAsync, deserialize, save, load, metadataOf } from './serialization/safetensors.js';
 export type { LoadOptions, SaveOptions } from './serialization/safetensors.js';
+export { setNumThreads, getNumThreads } from './threads/num-threads.js';
+export { loadTorch, deserializeTorch, deserializeTorchObject } from './serialization/torch/load.js';
+export type { TorchValue } from './serialization/torch/load.js';
+// The CPU backend's fused kernels (conv, max-pool) reach the op registry and the Tensor factory
+// through this wiring rather than imports, which would close an import cycle through the backend.
+import { wireCpuOverrides } from './backend/cpu/fast/overrides.js';
+import { getOpDef as opDefOf } from './dispatch.js';
+import { Tensor as TensorClass } from './tensor.js';
+wireCpuOverrides({ getOpDef: opDefOf, fromHandle: (h, dtype, shape, device) => TensorClass.fromHandle(h, dtype, shape, device) });

@@ -196,3 +196,14 @@ describe('safetensors: corrupt and truncated files', () => {
     await expect(load(good.subarray(0, 3))).rejects.toThrow(SerializationError);
   });
 });
+
+describe('deserialize from a Node Buffer', () => {
+  it('decodes a Buffer that is a view into a larger pool (fs.readFileSync / Buffer.from)', async () => {
+    const { serialize: ser, deserialize: de, tensor: mk } = await import('../src/index.js');
+    const bytes = ser({ x: mk([1.5, 2.5, 3.5]) });
+    const pool = Buffer.alloc(bytes.length + 100);
+    Buffer.from(bytes).copy(pool, 37);
+    const view = pool.subarray(37, 37 + bytes.length);
+    expect(de(view).x!.tolist()).toEqual([1.5, 2.5, 3.5]);
+  });
+});

@@ -184,7 +184,9 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; dataStart: number; 
  * the header and every tensor's extent (SerializationError naming the problem).
  */
 export function deserialize(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Record<string, Tensor> {
-  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  // a plain Uint8Array view: Node's Buffer#slice does not copy, so `raw.buffer` below would be the
+  // whole (pooled) buffer and decoding would read the wrong bytes
+  const b = bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
   const { entries, dataStart } = parseHeader(b);
   const out: Record<string, Tensor> = {};
   for (const e of entries) {

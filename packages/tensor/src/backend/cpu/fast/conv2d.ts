@@ -1,0 +1,114 @@
+/**
+ * Fast float32 2-D convolution kernels on the WebAssembly GEMM, used by the CPU backend as
+ * overrides of functional's `conv2d`, `conv2dWeightGrad` and `convTranspose2d` ops (groups = 1):
+ * - forward: y[b] = W [Cout, C·kh·kw] @ cols(x[b]), the columns packed straight from the image;
+ * - weight gradient: dWᵀ = cols(x) [C·kh·kw, B·L] @ gyᵀ [B·L, Cout] — one GEMM over the batch;
+ * - transposed convolution (the input gradient): cols = Wᵀ @ x[b], added back by col2im.
+ * Each returns null when it does not apply (other dtype, groups, rank, no SIMD) so the caller can
+ * run functional's own decomposition.
+ * @packageDocumentation
+ */
+import { KC, runGemm } from '../wasm/matmul.js';
+import { packA, packB } from '../wasm/pack.js';
+import { MR, NR } from '../wasm/runtime.js';
+import { col2imAdd, packBRows, packIm2colA, packIm2colB, type Conv2dGeometry } from './im2col-pack.js';
+
+/** A contiguous float32 operand: its buffer and the offset of element 0. */
+export interface Dense { data: Float32Array; offset: number; shape: readonly number[] }
+
+/** Convolution attributes as functional's conv ops carry them. */
+export interface ConvAttrs { stride: number[]; padding: number[]; dilation: number[]; groups: number }
+
+function geometry(x: Dense, kh: number, kw: number, a: ConvAttrs, OH: number, OW: number): Conv2dGeometry {
+  const [B, C, H, W] = x.shape as [number, number, number, number];
+  return {
+    B, C, H, W, kh, kw, OH, OW,
+    sh: a.stride[0]!, sw: a.stride[1]!, ph: a.padding[0]!, pw: a.padding[1]!, dh: a.dilation[0]!, dw: a.dilation[1]!,
+  };
+}
+
+const outSize = (len: number, k: number, s: number, p: number, d: number) => Math.floor((len + 2 * p - d * (k - 1) - 1) / s) + 1;
+
+/** conv2d forward: x [B, C, H, W], w [Cout, C, kh, kw], optional bias [Cout] → [B, Cout, OH, OW]. */
+export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAttrs): { data: Float32Array; shape: number[] } | null {
+  const [Cout, , kh, kw] = w.shape as [number, number, number, number];
+  const OH = outSize(x.shape[2]!, kh, a.stride[0]!, a.padding[0]!, a.dilation[0]!);
+  const OW = outSize(x.shape[3]!, kw, a.stride[1]!, a.padding[1]!, a.dilation[1]!);
+  const g = geometry(x, kh, kw, a, OH, OW);
+  const K = g.C * kh * kw;
+  const L = OH * OW;
+  const image = g.C * g.H * g.W;
+  const res = runGemm({
+    G: g.B, rows: Cout, K, N: L, nA: 1, nB: g.B,
+    packA: (mem, at, _i, mPad) => {
+      const rowOffsets = new Int32Array(Cout).map((_, r) => w.offset + r * K);
+      packA(mem, at, w.data, { rowOffsets, colStride: 1 }, K, mPad, MR, KC);
+    },
+    packB: (mem, at, i, nPad) => packIm2colB(mem, at, x.data, x.offset + i * image, g, nPad),
+  });
+  if (!res) return null;
+  const out = new Float32Array(g.B * Cout * L);
+  for (let b = 0; b < g.B; b++) {
+    for (let co = 0; co < Cout; co++) {
+      const src = res.cAt + b * res.cSize + co * res.nPad;
+      const dst = (b * Cout + co) * L;
+      const bv = bias ? bias.data[bias.offset + co]! : 0;
+      for (let l = 0; l < L; l++) out[dst + l] = res.mem[src + l]! + bv;
+    }
+  }
+  return { data: out, shape: [g.B, Cout, OH, OW] };
+}
+
+/** conv2dWeightGrad: x [B, C, H, W], gy [B, Cout, OH, OW] → dW [Cout, C, kh, kw]. */
+export function conv2dWeightGrad(x: Dense, gy: Dense, weightShape: readonly number[], a: ConvAttrs): { data: Float32Array; shape: number[] } | null {
+  const [Cout, , kh, kw] = weightShape as [number, number, number, number];
+  const [, , OH, OW] = gy.shape as [number, number, number, number];
+  const g = geometry(x, kh, kw, a, OH, OW);
+  const rows = g.C * kh * kw;
+  const L = OH * OW;
+  const rowOffsets = new Int32Array(g.B * L);
+  for (let b = 0; b < g.B; b++) for (let l = 0; l < L; l++) rowOffsets[b * L + l] = gy.offset + b * Cout * L + l;
+  const res = runGemm({
+    G: 1, rows, K: g.B * L, N: Cout, nA: 1, nB: 1,
+    packA: (mem, at, _i, mPad) => packIm2colA(mem, at, x.data, x.offset, g, mPad),
+    packB: (mem, at, _i, nPad) => packBRows(mem, at, gy.data, rowOffsets, L, Cout, nPad),
+  });
+  if (!res) return null;
+  // the GEMM computed dWᵀ [C·kh·kw, Cout]
+  const out = new Float32Array(Cout * rows);
+  for (let r = 0; r < rows; r++) for (let co = 0; co < Cout; co++) out[co * rows + r] = res.mem[res.cAt + r * res.nPad + co]!;
+  return { data: out, shape: [...weightShape] };
+}
+
+/**
+ * convTranspose2d: x [B, Cin, Sh, Sw], w [Cin, Cout, kh, kw], optional bias [Cout] →
+ * [B, Cout, outH, outW] with outH = (Sh − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1.
+ */
+export function convTranspose2d(x: Dense, w: Dense, bias: Dense | null, a: ConvAttrs & { outputPadding: number[] }): { data: Float32Array; shape: number[] } | null {
+  const [B, Cin, Sh, Sw] = x.shape as [number, number, number, number];
+  const [, Cout, kh, kw] = w.shape as [number, number, number, number];
+  const outH = (Sh - 1) * a.stride[0]! - 2 * a.padding[0]! + a.dilation[0]! * (kh - 1) + a.outputPadding[0]! + 1;
+  const outW = (Sw - 1) * a.stride[1]! - 2 * a.padding[1]! + a.dilation[1]! * (kw - 1) + a.outputPadding[1]! + 1;
+  const rows = Cout * kh * kw;
+  const L = Sh * Sw;
+  const res = runGemm({
+    G: B, rows, K: Cin, N: L, nA: 1, nB: B,
+    // A = Wᵀ: element (r, cin) = w[cin, r]
+    packA: (mem, at, _i, mPad) => {
+      const rowOffsets = new Int32Array(rows).map((_, r) => w.offset + r);
+      packA(mem, at, w.data, { rowOffsets, colStride: rows }, Cin, mPad, MR, KC);
+    },
+    packB: (mem, at, i, nPad) => packB(mem, at, x.data, x.offset + i * Cin * L, L, 1, Cin, L, nPad, NR, KC),
+  });
+  if (!res) return null;
+  const plane = outH * outW;
+  const out = new Float32Array(B * Cout * plane);
+  if (bias) for (let b = 0; b < B; b++) for (let co = 0; co < Cout; co++) out.fill(bias.data[bias.offset + co]!, (b * Cout + co) * plane, (b * Cout + co + 1) * plane);
+  // geometry of the *output* image, with the input's grid as the window positions
+  const g: Conv2dGeometry = {
+    B, C: Cout, H: outH, W: outW, kh, kw, OH: Sh, OW: Sw,
+    sh: a.stride[0]!, sw: a.stride[1]!, ph: a.padding[0]!, pw: a.padding[1]!, dh: a.dilation[0]!, dw: a.dilation[1]!,
+  };
+  for (let b = 0; b < B; b++) col2imAdd(res.mem, res.cAt + b * res.cSize, res.nPad, out, b * Cout * plane, g);
+  return { data: out, shape: [B, Cout, outH, outW] };
+}

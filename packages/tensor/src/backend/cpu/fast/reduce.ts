@@ -1,0 +1,46 @@
+/**
+ * Fast float32 sum / max / min over any set of axes, for any view: the input is walked once in
+ * its own row-major order (runs.ts) while an accumulator with stride 0 along the reduced axes
+ * collects the results, so no permuted offset list is built. Sums accumulate in double precision
+ * like the reference (only the order of additions differs); max/min propagate NaN like it.
+ * @packageDocumentation
+ */
+import { contiguousStrides, numelOf, type View } from '../../../shape.js';
+import type { ReduceOp } from '../../backend.js';
+import { forEachRun } from './runs.js';
+
+/** Reduces `axes` of a float32 view into a float32 result; null for ops/cases left to the reference. */
+export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonly number[]): Float32Array | null {
+  if (op !== 'sum' && op !== 'max' && op !== 'min') return null;
+  const shape = xv.shape;
+  if (axes.some((a) => shape[a] === 0)) return null; // empty reductions: the reference owns the rules
+  const kept = shape.map((n, d) => (axes.includes(d) ? 1 : n));
+  const keptStrides = contiguousStrides(kept);
+  const accStrides = shape.map((_, d) => (axes.includes(d) ? 0 : keptStrides[d]!));
+  const size = numelOf(kept);
+  if (op === 'sum') {
+    const acc = new Float64Array(size);
+    forEachRun(shape, [xv.offset, 0], [xv.strides, accStrides], (n, base, step) => {
+      let ix = base[0]!;
+      const sx = step[0]!, io = base[1]!, so = step[1]!;
+      if (so === 0) {
+        let s = 0;
+        for (let i = 0; i < n; i++, ix += sx) s += x[ix]!;
+        acc[io] = acc[io]! + s;
+      } else {
+        for (let i = 0, o = io; i < n; i++, ix += sx, o += so) acc[o] = acc[o]! + x[ix]!;
+      }
+    });
+    return Float32Array.from(acc);
+  }
+  const isMax = op === 'max';
+  const acc = new Float32Array(size).fill(isMax ? -Infinity : Infinity);
+  forEachRun(shape, [xv.offset, 0], [xv.strides, accStrides], (n, base, step) => {
+    let ix = base[0]!;
+    const sx = step[0]!, so = step[1]!;
+    // once NaN, stays NaN: neither comparison is true against it, and v !== v catches a new NaN
+    if (isMax) for (let i = 0, o = base[1]!; i < n; i++, ix += sx, o += so) { const v = x[ix]!; if (v > acc[o]! || v !== v) acc[o] = v; }
+    else for (let i = 0, o = base[1]!; i < n; i++, ix += sx, o += so) { const v = x[ix]!; if (v < acc[o]! || v !== v) acc[o] = v; }
+  });
+  return acc;
+}

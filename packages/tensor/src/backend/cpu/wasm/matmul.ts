@@ -1,0 +1,141 @@
+/**
+ * The fast float32 matmul: [...B, M, K] @ [...B, K, N] through the WebAssembly SIMD GEMM.
+ *
+ * Batch handling avoids redundant packing: when B is the same matrix for every batch (a linear
+ * layer applied to a batch, `x @ W`), the batch folds into M and one GEMM runs on all rows; when A
+ * is shared (conv weights applied to every image's columns), A is packed once and only B per batch.
+ * Work is split over (batch, row panel) units across the thread pool once a product is worth
+ * ~0.5 ms; smaller ones stay on the calling thread, where a wake-up would cost more than it saves.
+ * @packageDocumentation
+ */
+import { numelOf, type View } from '../../../shape.js';
+import { getNumThreads } from '../../../threads/num-threads.js';
+import { offsets } from '../strided.js';
+import { packA, packB } from './pack.js';
+import { MR, NR, wasmRuntime } from './runtime.js';
+
+/** K-block depth: a packed B panel (KC·NR floats = 8 KiB) stays in L1 across an M block. */
+export const KC = 256;
+/** Row panels per M block: MC_PANELS·MR·KC floats of A (128 KiB) stay in L2. */
+const MC_PANELS = 32;
+/** Products below this many flops stay on the calling thread (~0.5 ms at ~40 GFLOP/s). */
+export const PARALLEL_FLOPS = 2e7;
+
+const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
+
+/**
+ * A batch of G GEMMs `rows × K @ K × N` described by how to pack their operands; callers with
+ * operands that are not plain strided matrices (im2col columns of a convolution) pack them
+ * directly into the panel layout and skip materialising them.
+ */
+export interface GemmPlan {
+  /** Number of GEMMs. */
+  G: number;
+  rows: number;
+  K: number;
+  N: number;
+  /** Distinct A / B operands: 1 (shared by every GEMM) or G. */
+  nA: number;
+  nB: number;
+  /** Packs A number `i` (rows × K, K-blocks of `KC`, panels of `MR`) into `mem` at float index `at`, padded to `mPad` rows. */
+  packA(mem: Float32Array, at: number, i: number, mPad: number): void;
+  /** Packs B number `i` (K × N, K-blocks of `KC`, panels of `NR`) into `mem` at float index `at`, padded to `nPad` columns. */
+  packB(mem: Float32Array, at: number, i: number, nPad: number): void;
+}
+
+/** Where the results of a {@link GemmPlan} are: C number g is `rows × nPad` floats at `cAt + g·cSize`. */
+export interface GemmResult { mem: Float32Array; cAt: number; cSize: number; nPad: number }
+
+/**
+ * Packs and runs a {@link GemmPlan} in the kernel memory, split across the thread pool when big
+ * enough. The result stays in kernel memory (valid until the next GEMM); null when the WebAssembly
+ * path is unavailable or the operands do not fit.
+ */
+export function runGemm(plan: GemmPlan): GemmResult | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
+  const { G, rows, K, N, nA, nB } = plan;
+  const mPad = roundUp(rows, MR);
+  const nPad = roundUp(N, NR);
+  const aSize = roundUp(mPad * K, 16);
+  const bSize = roundUp(K * nPad, 16);
+  const cSize = roundUp(mPad * nPad, 16);
+  const aAt = 0;
+  const bAt = aAt + nA * aSize;
+  const cAt = bAt + nB * bSize;
+  const mem = rt.reserve((cAt + G * cSize) * 4);
+  if (!mem) return null;
+  for (let i = 0; i < nA; i++) plan.packA(mem, aAt + i * aSize, i, mPad);
+  for (let i = 0; i < nB; i++) plan.packB(mem, bAt + i * bSize, i, nPad);
+
+  const mPanels = mPad / MR;
+  const args = [aAt * 4, bAt * 4, cAt * 4, nA > 1 ? aSize * 4 : 0, nB > 1 ? bSize * 4 : 0, cSize * 4, mPad, nPad, K, KC, nPad * 4, MC_PANELS, mPanels];
+  const flops = 2 * G * mPad * nPad * K;
+  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
+  const run = (u0: number, u1: number) => rt.exports.gemmBatched(...args, u0, u1);
+  if (rt.pool) rt.pool.run('gemmBatched', args, G * mPanels, threads, run);
+  else run(0, G * mPanels);
+  return { mem, cAt, cSize, nPad };
+}
+
+/** Storage offsets of each batch's matrix in a [...B, r, c] view. */
+function batchOffsets(v: View, nd: number): Int32Array {
+  return offsets({ shape: v.shape.slice(0, nd - 2), strides: v.strides.slice(0, nd - 2), offset: v.offset });
+}
+
+const allEqual = (xs: Int32Array) => xs.every((x) => x === xs[0]);
+
+/**
+ * Batched float32 matmul on the WebAssembly GEMM. Operands may have any strides (batch dims
+ * already broadcast to `outShape`'s, possibly with stride 0). Returns null when the fast path is
+ * unavailable (no SIMD, switched off, or the operands do not fit the 2 GiB kernel memory), in which
+ * case the caller runs the reference kernel.
+ */
+export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: View, outShape: readonly number[]): Float32Array | null {
+  if (!wasmRuntime()) return null;
+  const nd = outShape.length;
+  const M = outShape[nd - 2]!;
+  const N = outShape[nd - 1]!;
+  const K = av.shape[nd - 1]!;
+  const batch = numelOf(outShape.slice(0, nd - 2));
+  const out = new Float32Array(batch * M * N);
+  if (out.length === 0 || K === 0) return out;
+
+  const aBatch = batchOffsets(av, nd);
+  const bBatch = batchOffsets(bv, nd);
+  const [sm, ska] = [av.strides[nd - 2]!, av.strides[nd - 1]!];
+  const [skb, sn] = [bv.strides[nd - 2]!, bv.strides[nd - 1]!];
+  const aShared = allEqual(aBatch);
+  const bShared = allEqual(bBatch);
+  // fold the batch into M when B is shared: one GEMM over batch·M rows
+  const fold = bShared && batch > 1;
+  const G = fold ? 1 : batch;
+  const rows = fold ? batch * M : M;
+  const res = runGemm({
+    G, rows, K, N,
+    nA: fold || aShared ? 1 : batch,
+    nB: bShared ? 1 : batch,
+    packA: (mem, at, i, mPad) => {
+      const rowOffsets = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        const bi = fold ? (r / M) | 0 : i;
+        rowOffsets[r] = aBatch[bi]! + (r - (fold ? bi * M : 0)) * sm;
+      }
+      packA(mem, at, a, { rowOffsets, colStride: ska }, K, mPad, MR, KC);
+    },
+    packB: (mem, at, i, nPad) => packB(mem, at, b, bBatch[i]!, skb, sn, K, N, nPad, NR, KC),
+  });
+  if (!res) return null;
+  copyOut(res, G, rows, N, out);
+  return out;
+}
+
+/** Copies the valid rows × N part of each padded C out of the kernel memory into `out`. */
+export function copyOut(res: GemmResult, G: number, rows: number, N: number, out: Float32Array): void {
+  const { mem, cAt, cSize, nPad } = res;
+  for (let g = 0; g < G; g++) {
+    const c = cAt + g * cSize;
+    if (nPad === N) out.set(mem.subarray(c, c + rows * N), g * rows * N);
+    else for (let r = 0; r < rows; r++) out.set(mem.subarray(c + r * nPad, c + r * nPad + N), (g * rows + r) * N);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The WebAssembly kernel runtime: feature probe, the one instance of the generated GEMM module on
+ * its (shared, when possible) memory, the worker pool running the same module, and a bump arena
+ * over that memory for packed operands.
+ *
+ * The probe validates tiny modules: SIMD decides whether the fast path exists at all (without it
+ * the CPU backend keeps its TypeScript reference kernels); relaxed SIMD, where it validates, swaps
+ * the multiply + add pair for `f32x4.relaxed_madd`.
+ * @packageDocumentation
+ */
+import { WorkerPool } from '../../../threads/pool.js';
+import { buildModule, FunctionBuilder, ValType } from './emit.js';
+import { buildGemmModule, type GemmConfig } from './gemm-module.js';
+
+/** Rows of the GEMM micro-kernel's register tile (MR × NR floats held in NR/4 f32x4 per row). */
+export const MR = 4;
+/** Columns of the GEMM micro-kernel's register tile: two f32x4 vectors. */
+export const NR = 8;
+
+const PAGE = 65536;
+/** 32768 pages = 2 GiB: the address space reserved for the shared memory (committed as it grows). */
+const MAX_PAGES = 32768;
+
+/** Whether a module using `emit` validates on this engine. */
+function probe(emit: (f: FunctionBuilder) => void): boolean {
+  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return false;
+  const f = new FunctionBuilder([ValType.i32]);
+  emit(f);
+  try {
+    return WebAssembly.validate(buildModule({ minPages: 1, maxPages: 1, shared: false }, [{ name: 'probe', fn: f }]));
+  } catch {
+    return false;
+  }
+}
+
+/** Feature detection results. */
+export interface WasmFeatures { simd: boolean; relaxedSimd: boolean; sharedMemory: boolean }
+
+/** Probes WebAssembly SIMD, relaxed SIMD and shared memory support. */
+export function detectFeatures(): WasmFeatures {
+  // store(p, splat(p[0]) * p[0..3] + p[0..3]): the instructions the GEMM uses
+  const simd = probe((f) => f.get(0).get(0).load32Splat().get(0).v128Load().f32x4Mul().get(0).v128Load().f32x4Add().v128Store());
+  const relaxedSimd = simd && probe((f) => f.get(0).get(0).v128Load().get(0).v128Load().get(0).v128Load().f32x4RelaxedMadd().v128Store());
+  let sharedMemory = false;
+  try {
+    sharedMemory = typeof SharedArrayBuffer !== 'undefined' && new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    sharedMemory = false;
+  }
+  return { simd, relaxedSimd, sharedMemory };
+}
+
+/** The exports of the GEMM module (all arguments are i32; pointers are byte offsets). */
+export interface GemmExports {
+  micro(ap: number, bp: number, cp: number, kc: number, ldc: number, accumulate: number): void;
+  gemm(a: number, b: number, c: number, mPad: number, nPad: number, K: number, kc: number, ldc: number, mcPanels: number, m0: number, m1: number): void;
+  gemmBatched(...args: number[]): void;
+}
+
+/** A live GEMM module: its memory, exports, and (with shared memory) a worker pool. */
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: GemmExports;
+  readonly pool: WorkerPool | null;
+  private f32View: Float32Array;
+
+  constructor(readonly features: WasmFeatures) {
+    const cfg: GemmConfig = { mr: MR, nr: NR, relaxed: features.relaxedSimd, shared: features.sharedMemory, minPages: 16, maxPages: MAX_PAGES };
+    const module = new WebAssembly.Module(buildGemmModule(cfg));
+    this.memory = new WebAssembly.Memory({ initial: cfg.minPages, maximum: cfg.maxPages, shared: cfg.shared });
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, ['gemmBatched']) : null;
+    this.f32View = new Float32Array(this.memory.buffer);
+  }
+
+  /**
+   * A Float32Array over the whole memory with at least `bytes` bytes, growing the memory first if
+   * needed. Returns null when the memory cannot grow that far (the caller falls back).
+   */
+  reserve(bytes: number): Float32Array | null {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) return null;
+      try {
+        this.memory.grow(pages);
+      } catch {
+        return null;
+      }
+    }
+    // a grown shared memory hands out a new, longer SharedArrayBuffer: refresh the view
+    if (this.f32View.buffer !== this.memory.buffer || this.f32View.byteLength !== this.memory.buffer.byteLength) {
+      this.f32View = new Float32Array(this.memory.buffer);
+    }
+    return this.f32View;
+  }
+}
+
+let features: WasmFeatures | null = null;
+let runtime: WasmRuntime | null | undefined;
+let enabled = true;
+
+/** The feature probe's result (cached). */
+export function wasmFeatures(): WasmFeatures {
+  return (features ??= detectFeatures());
+}
+
+/**
+ * The GEMM runtime, created on first use; null when WebAssembly SIMD is unavailable or the fast
+ * path was switched off with {@link setWasmKernelsEnabled}.
+ */
+export function wasmRuntime(): WasmRuntime | null {
+  if (!enabled) return null;
+  if (runtime === undefined) {
+    const f = wasmFeatures();
+    try {
+      runtime = f.simd ? new WasmRuntime(f) : null;
+    } catch {
+      runtime = null;
+    }
+  }
+  return runtime;
+}
+
+/**
+ * Switches the WebAssembly kernels on or off (off = the TypeScript reference kernels run, as on an
+ * engine without SIMD). For tests and for comparing against the reference.
+ */
+export function setWasmKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
