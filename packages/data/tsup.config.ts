@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
+  entry: { index: 'src/index.ts', worker: 'src/worker.ts', 'web-worker': 'src/web-worker.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

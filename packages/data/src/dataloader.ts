@@ -36,8 +36,9 @@ export interface DataLoaderOptions<S = unknown, B = Collated<S>> {
   /** Shorthand for `generator: new Generator(seed)` (needs @kiln/tensor). */
   seed?: number;
   /**
-   * Worker threads that load batches in parallel (default 0: load in the calling thread).
-   * Workers need `workerDataset` and `for await … of`. With an iterable dataset each worker
+   * Workers that load batches in parallel (default 0: load in the calling thread): Node
+   * `worker_threads`, or module Web Workers in browsers. Workers need `workerDataset` and
+   * `for await … of`. With an iterable dataset each worker
    * iterates its own replica (shard it with `getWorkerInfo()`), as in PyTorch.
    */
   numWorkers?: number;
@@ -56,6 +57,15 @@ export interface DataLoaderOptions<S = unknown, B = Collated<S>> {
    * and `workerInitFn(workerId)`, run in each worker after seeding (PyTorch's worker_init_fn).
    */
   workerDataset?: WorkerDatasetSpec | URL | string;
+  /**
+   * Browsers only: the URL of the Web Worker script. By default the loader starts
+   * `@kiln/data/web-worker` from next to its own file, which works wherever modules are served
+   * unbundled (Vite's dev server for a linked or `optimizeDeps.exclude`d package, an import map).
+   * A bundled app passes the bundler's URL of its own worker script instead, e.g. with Vite
+   * `import workerUrl from './data.worker.ts?worker&url'`, where `data.worker.ts` calls
+   * `serveWebWorker(datasetModule)`; `workerDataset.module` may then be left out.
+   */
+  workerUrl?: string | URL;
 }
 
 type Options<S, B> = DataLoaderOptions<S, B>;
@@ -81,7 +91,8 @@ export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, As
   /** Index lists (map-style datasets with batching only). */
   readonly batchSampler: IndexBatchSampler | undefined;
   readonly collateFn: (samples: S[]) => B;
-  private readonly workerSpec: (WorkerDatasetSpec & { module: string }) | undefined;
+  private readonly workerSpec: (Omit<WorkerDatasetSpec, 'module'> & { module: string | undefined }) | undefined;
+  private readonly workerUrl: string | undefined;
   private pool: Promise<WorkerPool> | null = null;
 
   constructor(readonly dataset: MapDataset<S> | AnyIterableDataset<S>, options: Options<S, B> = {}) {
@@ -138,7 +149,11 @@ export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, As
         );
       }
       const spec = typeof o.workerDataset === 'string' || o.workerDataset instanceof URL ? { module: o.workerDataset } : o.workerDataset;
-      this.workerSpec = { ...spec, module: moduleUrl(spec.module, 'DataLoader') };
+      if (spec.module === undefined && o.workerUrl === undefined) {
+        throw new DataValueError('DataLoader: workerDataset.module is required (it may be left out only when workerUrl names a browser worker script that bundles the dataset module)');
+      }
+      this.workerSpec = { ...spec, module: spec.module === undefined ? undefined : moduleUrl(spec.module, 'DataLoader') };
+      this.workerUrl = o.workerUrl === undefined ? undefined : String(o.workerUrl);
     }
     this.customCollate = o.collateFn !== undefined;
   }
@@ -235,7 +250,7 @@ export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, As
     const batching = this.batchSize !== null || this.batchSampler !== undefined;
     // A custom collateFn cannot cross threads: workers then send raw samples and we collate here.
     const collateInWorker = batching && !this.customCollate;
-    this.pool ??= WorkerPool.create(this.workerSpec!, this.numWorkers, collateInWorker);
+    this.pool ??= WorkerPool.create(this.workerSpec!, this.numWorkers, collateInWorker, this.workerUrl);
     const pool = await this.pool;
     pool.setRef(true);
     pool.startEpoch(seed);

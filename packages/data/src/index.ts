@@ -1,6 +1,6 @@
 /**
  * @kiln/data — torch.utils.data for TypeScript: datasets, samplers, DataLoader (with worker
- * threads), default collation and a progress bar.
+ * threads or Web Workers), default collation and a progress bar.
  * @packageDocumentation
  */
 export { Dataset, IterableDataset, isMapDataset, isIterableDataset } from './dataset.js';
@@ -23,6 +23,8 @@ export type { Collated } from './collate.js';
 export { DataLoader } from './dataloader.js';
 export type { DataLoaderOptions, IndexSampler, IndexBatchSampler } from './dataloader.js';
 export type { WorkerDatasetSpec } from './worker-messages.js';
+export { serveWebWorker } from './web-serve.js';
+export type { DatasetModule } from './worker-runtime.js';
 export { getWorkerInfo } from './worker-info.js';
 export type { WorkerInfo } from './worker-info.js';
 export { progress, Progress, formatBar, formatTime } from './progress.js';

@@ -1,15 +1,13 @@
 /**
- * The main-thread side of DataLoader workers (Node `worker_threads`): starts the threads, hands
- * out batch requests, and turns replies into tensors or WorkerErrors.
+ * The main-thread side of DataLoader workers: starts them through a transport (Node
+ * `worker_threads` in `node-transport.ts`, browser Web Workers in `web-transport.ts`), hands out
+ * batch requests, and turns replies into tensors or WorkerErrors. Everything here is the same
+ * for both transports; they only create workers and forward their events.
  * @packageDocumentation
  */
-import { createRequire } from 'node:module';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import { DataValueError, WorkerError } from './errors.js';
 import { decode } from './wire.js';
-import type { FromWorker, ToWorker, WorkerDatasetSpec } from './worker-messages.js';
+import type { FromWorker, ResolvedSpec, ToWorker } from './worker-messages.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -17,60 +15,90 @@ interface Pending {
   worker: number;
 }
 
-const isTs = (url: string): boolean => /\.[mc]?ts$/.test(new URL(url).pathname);
+/** What the pool needs from one worker, whatever its kind. @internal */
+export interface WorkerHandle {
+  post(msg: ToWorker): void;
+  terminate(): Promise<unknown> | void;
+  /** Node only: whether the worker keeps the process alive (browsers have no such notion). */
+  setRef(on: boolean): void;
+}
 
-/** Normalises a module given as URL, file URL string or absolute path to a URL string. */
+/** Events a transport forwards from worker `id`. @internal */
+export interface WorkerEvents {
+  message(id: number, msg: FromWorker): void;
+  /** The worker crashed or its script failed to load. */
+  error(id: number, message: string): void;
+  /** The worker stopped by itself. */
+  exit(id: number, code: number): void;
+}
+
+/** A transport: resolves the module URL for its platform and starts `count` workers. @internal */
+export interface Transport {
+  resolveModule(module: string): string;
+  spawn(count: number, events: WorkerEvents, options: { needsTs: boolean; workerUrl: string | undefined }): WorkerHandle[];
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/**
+ * Normalises `workerDataset.module` (a URL, a URL string or an absolute path) to a string; the
+ * transport later turns a path into a `file:` URL (Node) or resolves it against the page (browser).
+ * Relative strings are refused: relative to what would be ambiguous across threads.
+ */
 export function moduleUrl(module: string | URL, op: string): string {
   if (module instanceof URL) return module.href;
-  if (/^(file|data|https?):/.test(module)) return module;
-  if (isAbsolute(module)) return pathToFileURL(module).href;
+  // A scheme has two letters or more, which tells `https:`/`file:`/`blob:` from a Windows drive.
+  if (/^[a-z][a-z0-9+.-]+:/i.test(module)) return module;
+  if (module.startsWith('/') || module.startsWith('\\\\') || /^[a-z]:[\\/]/i.test(module)) return module;
   throw new DataValueError(`${op}: workerDataset module '${module}' must be a URL or an absolute path, e.g. new URL('./my-dataset.js', import.meta.url)`);
 }
 
-/**
- * Code the worker thread starts with. When this package runs from its TypeScript sources (tests,
- * monorepo development) or the dataset module is TypeScript, the worker first registers `tsx`
- * so it can import `.ts` files: Node 20 workers cannot load TypeScript on their own.
- */
-function bootstrap(entry: string, needsTs: boolean): { code: string; execArgv: string[] } {
-  const load = `await import(${JSON.stringify(entry)});`;
-  if (!needsTs) return { code: `import(${JSON.stringify(entry)});`, execArgv: [] };
-  let tsx: string;
-  try {
-    tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  } catch {
-    throw new DataValueError('DataLoader: the worker must load TypeScript (a .ts dataset module or @kiln/data sources) and needs the `tsx` package; install it (npm i -D tsx) or point workerDataset at compiled JavaScript');
-  }
-  const code = `(async () => { (await import(${JSON.stringify(tsx)})).register(); ${load} })();`;
-  // Resolve workspace packages to their sources in the worker too, like vitest does.
-  return { code, execArgv: ['--conditions=@kiln/source'] };
+/** The platform's transport: `worker_threads` under Node, else Web Workers where they exist. */
+async function transport(): Promise<Transport> {
+  if (isNode) return (await import('./node-transport.js')).nodeTransport;
+  if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return (await import('./web-transport.js')).webTransport;
+  throw new DataValueError('DataLoader: numWorkers > 0 needs Node worker_threads or Web Workers, and this runtime has neither; use numWorkers: 0');
 }
 
-/** A set of worker threads, each holding its own copy of the dataset. */
+const isTs = (url: string | null): boolean => url !== null && /\.[mc]?ts$/.test(url.replace(/[?#].*$/, ''));
+
+/** A set of workers, each holding its own copy of the dataset. */
 export class WorkerPool {
   private readonly pending = new Map<number, Pending>();
   private readonly failed = new Map<number, WorkerError>();
   private closing = false;
+  private workers: WorkerHandle[] = [];
+  /** Messages held back per worker until it says hello (`null` once it has). */
+  private held: (ToWorker[] | null)[] = [];
 
-  private constructor(private readonly workers: Worker[]) {
-    workers.forEach((w, id) => {
-      w.on('message', (msg: FromWorker) => this.onMessage(id, msg));
-      w.on('error', (e: Error) => this.fail(id, new WorkerError(`DataLoader worker ${id} crashed: ${e.stack ?? e.message}`, id, undefined)));
-      w.on('exit', (code) => {
-        if (!this.closing) this.fail(id, new WorkerError(`DataLoader worker ${id} exited unexpectedly (exit code ${code})`, id, undefined));
-      });
-    });
-  }
+  private constructor() {}
 
-  /** Starts `numWorkers` threads that build the dataset from `spec`. */
-  static async create(spec: WorkerDatasetSpec & { module: string }, numWorkers: number, collateInWorker: boolean): Promise<WorkerPool> {
-    const { Worker } = await import('node:worker_threads');
-    const here = import.meta.url;
-    const entry = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here).href;
-    const { code, execArgv } = bootstrap(entry, isTs(entry) || isTs(spec.module));
-    const workers = Array.from({ length: numWorkers }, () => new Worker(code, { eval: true, execArgv }));
-    const pool = new WorkerPool(workers);
-    workers.forEach((w, workerId) => pool.post(workerId, { type: 'init', spec, workerId, numWorkers, collateInWorker }));
+  /**
+   * Starts `numWorkers` workers that build the dataset from `spec` (`spec.module` null: the
+   * worker script at `workerUrl` bundles the dataset module).
+   */
+  static async create(
+    spec: Omit<ResolvedSpec, 'module'> & { module: string | undefined },
+    numWorkers: number,
+    collateInWorker: boolean,
+    workerUrl?: string,
+  ): Promise<WorkerPool> {
+    const t = await transport();
+    const module = spec.module === undefined ? null : t.resolveModule(spec.module);
+    const pool = new WorkerPool();
+    pool.workers = t.spawn(
+      numWorkers,
+      {
+        message: (id, msg) => pool.onMessage(id, msg),
+        error: (id, message) => pool.fail(id, new WorkerError(`DataLoader worker ${id} crashed: ${message}`, id, undefined)),
+        exit: (id, code) => {
+          if (!pool.closing) pool.fail(id, new WorkerError(`DataLoader worker ${id} exited unexpectedly (exit code ${code})`, id, undefined));
+        },
+      },
+      { needsTs: isTs(module), workerUrl },
+    );
+    pool.held = pool.workers.map(() => []);
+    pool.workers.forEach((_, workerId) => pool.post(workerId, { type: 'init', spec: { ...spec, module }, workerId, numWorkers, collateInWorker }));
     return pool;
   }
 
@@ -111,7 +139,7 @@ export class WorkerPool {
 
   /** Keeps the process alive while an epoch runs (`ref`) or lets it exit when idle (`unref`). */
   setRef(on: boolean): void {
-    for (const w of this.workers) (on ? w.ref() : w.unref());
+    for (const w of this.workers) w.setRef(on);
   }
 
   /** Stops every thread; pending requests are rejected. */
@@ -124,11 +152,25 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /**
+   * Sends `msg`, or holds it until the worker has said hello. A module Web Worker starts taking
+   * messages when its script starts evaluating, and @kiln/data's modules wait (top-level await
+   * for the optional @kiln/tensor) before the worker can listen, so an early message would be
+   * dispatched to nobody and lost.
+   */
   private post(worker: number, msg: ToWorker): void {
-    this.workers[worker]!.postMessage(msg);
+    const held = this.held[worker];
+    if (held) held.push(msg);
+    else this.workers[worker]!.post(msg);
   }
 
   private onMessage(worker: number, msg: FromWorker): void {
+    if (msg.type === 'hello') {
+      const held = this.held[worker] ?? [];
+      this.held[worker] = null;
+      for (const m of held) this.workers[worker]!.post(m);
+      return;
+    }
     if (msg.type === 'ready') return;
     if (msg.type === 'end') {
       const p = this.pending.get(msg.id);

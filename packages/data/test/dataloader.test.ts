@@ -1,4 +1,5 @@
 import { Generator, arange, manualSeed, type Tensor } from '@kiln/tensor';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BatchSampler, DataLoader, IterableDataset, SequentialSampler, TensorDataset, WorkerError, getWorkerInfo } from '../src/index.js';
 import { ToyDataset } from './fixtures/toy-dataset.js';
@@ -153,6 +154,15 @@ describe('DataLoader workers', () => {
       break;
     }
     expect((await collect(dl)).length).toBe(20);
+  });
+  it('takes the dataset module as an absolute path too, and needs one unless a browser workerUrl bundles it', async () => {
+    const args = { n: 5 };
+    const dl = new DataLoader(new ToyDataset(args), { batchSize: 5, numWorkers: 1, workerDataset: { module: fileURLToPath(toyModule), args } });
+    expect((await collect(dl)).map((b) => b.y.tolist())).toEqual([[0, 1, 2, 3, 4]]);
+    expect(() => new DataLoader(new ToyDataset(args), { numWorkers: 1, workerDataset: { args } })).toThrow(/workerDataset.module is required/);
+    expect(() => new DataLoader(new ToyDataset(args), { numWorkers: 1, workerDataset: './toy.js' })).toThrow(/must be a URL or an absolute path/);
+    // Browsers only: a worker script that bundles the dataset module (serveWebWorker) needs no module URL.
+    expect(() => new DataLoader(new ToyDataset(args), { numWorkers: 1, workerUrl: 'https://example.test/data.worker.js', workerDataset: { args } })).not.toThrow();
   });
   it('reports a module without a factory', async () => {
     const dl = new DataLoader(new ToyDataset({ n: 2 }), { numWorkers: 1, workerDataset: { module: toyModule, exportName: 'nope' } });
