@@ -310,8 +310,11 @@ export class Module {
     for (const p of this.parameters()) {
       const g = p.grad;
       if (!g) continue;
-      if (setToNone) p.grad = null;
-      else noGrad(() => g.detach().zero_());
+      if (setToNone) {
+        // disposed eagerly: JS has no refcounting, and the GC would keep one copy per step alive
+        p.grad = null;
+        g.dispose();
+      } else noGrad(() => g.detach().zero_());
     }
   }
 

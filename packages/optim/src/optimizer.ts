@@ -164,8 +164,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /**
    * Resets gradients. With `setToNone` (the default, as in PyTorch 2; PyTorch 1.13 defaulted to
-   * false) `.grad` becomes null, which frees memory and lets `step` skip parameters that got no
-   * gradient; with `setToNone: false` existing gradients are detached and filled with zeros.
+   * false) `.grad` becomes null and the old gradient tensor is disposed — JavaScript has no
+   * reference counting, so waiting for the garbage collector would keep one copy of every
+   * parameter alive per step (clone a gradient first if you need it afterwards); `step` then skips
+   * parameters that got no gradient. With `setToNone: false` gradients are detached and zeroed.
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
@@ -173,8 +175,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const p of g.params) {
         const grad = p.grad;
         if (!grad) continue;
-        if (setToNone) p.grad = null;
-        else noGrad(() => grad.detach_().zero_());
+        if (setToNone) {
+          p.grad = null;
+          grad.dispose();
+        } else noGrad(() => grad.detach_().zero_());
       }
     }
   }
