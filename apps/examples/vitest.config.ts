@@ -1,3 +1,3 @@
-import { kilnVitestConfig } from '../../vitest.shared';
+import { kilnVitestConfig } from '../../vitest.shared.ts';
 
 export default kilnVitestConfig();

@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as F from '@kiln/functional';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { CNN_DEFAULTS, Net } from '../src/mnist-cnn.js';
+import { MLP_DEFAULTS, makeMlp } from '../src/mnist-mlp.js';
+import { runMnist } from '../src/mnist/train.js';
+import { setupDevice } from '../src/device.js';
+
+describe('MNIST (seed 000, pytorch/examples/mnist)', () => {
+  it('MLP on a 512-digit subset: accuracy rises above chance; checkpoint and prediction grid are written and reload identically', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kiln-mnist-mlp-'));
+    const r = await runMnist('mnist-mlp', makeMlp, { ...MLP_DEFAULTS, epochs: 2, limit: 512, testLimit: 500, augment: false, out, quiet: true });
+    expect(r.accuracies).toHaveLength(2);
+    expect(r.accuracies[1]!).toBeGreaterThan(0.5); // chance is 0.1
+    expect(r.trainLosses[1]!).toBeLessThan(r.trainLosses[0]!);
+    expect(r.reloadedAccuracy).toBe(r.accuracies[1]);
+    expect(existsSync(r.checkpointPath)).toBe(true);
+    const png = PNG.sync.read(readFileSync(r.gridPath));
+    expect(png.width).toBeGreaterThan(8 * 56);
+  });
+
+  it('CNN on a 256-digit subset: one epoch lifts accuracy above chance; checkpoint and grid are written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kiln-mnist-cnn-'));
+    const r = await runMnist('mnist-cnn', () => new Net(), { ...CNN_DEFAULTS, epochs: 1, batchSize: 32, limit: 256, testLimit: 200, out, quiet: true }, F.nllLoss);
+    expect(r.accuracies[0]!).toBeGreaterThan(0.2);
+    expect(r.reloadedAccuracy).toBe(r.accuracies[0]);
+    expect(existsSync(r.checkpointPath)).toBe(true);
+    expect(existsSync(r.gridPath)).toBe(true);
+  });
+
+  it('--device rejects unknown devices and explains a missing WebGPU adapter', async () => {
+    await expect(setupDevice('tpu')).rejects.toThrow(/--device must be 'cpu' or 'webgpu'/);
+    // On a machine with a GPU this succeeds; without one (no adapter, or only SwiftShader) the error says what to do.
+    const outcome = await setupDevice('webgpu').then(
+      (d) => d,
+      (e: Error) => e.message,
+    );
+    if (outcome !== 'webgpu') expect(outcome).toMatch(/no WebGPU adapter|SwiftShader|'webgpu' package/);
+  });
+});
