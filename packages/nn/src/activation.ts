@@ -335,49 +335,35 @@ function implicitDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-/** Softmax along `dim` (torch.nn.Softmax). */
-export class Softmax extends Module {
+/** Shared shape of Softmax, Softmin and LogSoftmax: one `dim` (PyTorch's implicit choice when omitted). */
+abstract class SoftmaxAlongDim extends Module {
   /** `new Softmax(1)`; omitting `dim` uses PyTorch's deprecated implicit choice. */
   constructor(readonly dim: number | null = null) {
     super();
   }
-  /** F.softmax. */
+  /** The functional form this module applies. */
+  protected abstract readonly fn: (input: Tensor, dim: number) => Tensor;
   override forward(input: Tensor): Tensor {
-    return F.softmax(input, this.dim ?? implicitDim(input.ndim));
+    return this.fn(input, this.dim ?? implicitDim(input.ndim));
   }
   override extraRepr(): string {
     return `dim=${py(this.dim)}`;
   }
 }
 
-/** Softmax of −x along `dim` (torch.nn.Softmin). */
-export class Softmin extends Module {
-  /** `new Softmin(1)`. */
-  constructor(readonly dim: number | null = null) {
-    super();
-  }
-  /** F.softmin. */
-  override forward(input: Tensor): Tensor {
-    return F.softmin(input, this.dim ?? implicitDim(input.ndim));
-  }
-  override extraRepr(): string {
-    return `dim=${py(this.dim)}`;
-  }
+/** Softmax along `dim` (torch.nn.Softmax, F.softmax). */
+export class Softmax extends SoftmaxAlongDim {
+  protected readonly fn = F.softmax;
 }
 
-/** log(softmax(x)) along `dim` (torch.nn.LogSoftmax). */
-export class LogSoftmax extends Module {
-  /** `new LogSoftmax(1)`. */
-  constructor(readonly dim: number | null = null) {
-    super();
-  }
-  /** F.logSoftmax. */
-  override forward(input: Tensor): Tensor {
-    return F.logSoftmax(input, this.dim ?? implicitDim(input.ndim));
-  }
-  override extraRepr(): string {
-    return `dim=${py(this.dim)}`;
-  }
+/** Softmax of −x along `dim` (torch.nn.Softmin, F.softmin). */
+export class Softmin extends SoftmaxAlongDim {
+  protected readonly fn = F.softmin;
+}
+
+/** log(softmax(x)) along `dim` (torch.nn.LogSoftmax, F.logSoftmax). */
+export class LogSoftmax extends SoftmaxAlongDim {
+  protected readonly fn = F.logSoftmax;
 }
 
 /** Softmax over channels of `[N, C, H, W]` or `[C, H, W]` (torch.nn.Softmax2d). */
