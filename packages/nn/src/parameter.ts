@@ -5,7 +5,7 @@
  * never copies data. Assigning either to a field of a Module registers it (see module.ts).
  * @packageDocumentation
  */
-import { Tensor, empty, isTensor, type DType } from '@kiln/tensor';
+import { Tensor, empty, isTensor } from '@kiln/tensor';
 
 const PARAM = Symbol.for('kiln.nn.Parameter');
 const BUFFER = Symbol.for('kiln.nn.Buffer');
@@ -64,27 +64,7 @@ export function isBuffer(x: unknown): x is Buffer {
   return isTensor(x) && (x as unknown as Record<symbol, unknown>)[BUFFER] === true;
 }
 
-/**
- * Points `t` at the data of `src` in place (PyTorch's `param.data = src`), keeping the object's
- * identity so optimizers that hold it keep working after `module.to(...)`.
- *
- * Why this shape: @kiln/tensor has no `set_()` yet. `dispose()` drops `t`'s reference to its old
- * storage and its garbage-collection registration without touching other views of that storage;
- * then `t` takes a reference to `src`'s storage. Until tensor offers `set_`, a swapped tensor is
- * not freed by the GC backstop: dispose it (or let its module go) explicitly in long-running code.
- * @internal
- */
+/** `t.set_(src)` (PyTorch's `param.data = src`), skipped when `src` already is `t`'s data. @internal */
 export function setData_(t: Tensor, src: Tensor): void {
-  if (src === t || (src.storage === t.storage && src.dtype === t.dtype && sameView(src, t))) return;
-  const w = t as unknown as { storage: Tensor['storage']; layout: Tensor['layout']; dtype: DType; disposed: boolean };
-  src.storage.retain();
-  t.dispose();
-  w.storage = src.storage;
-  w.layout = src.layout;
-  w.dtype = src.dtype;
-  w.disposed = false;
-}
-
-function sameView(a: Tensor, b: Tensor): boolean {
-  return a.layout.offset === b.layout.offset && a.shape.join() === b.shape.join() && a.strides.join() === b.strides.join();
+  if (src !== t) t.set_(src);
 }

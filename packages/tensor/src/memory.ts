@@ -34,6 +34,12 @@ export function trackTensor(t: Tensor, storage: Storage): void {
   scopes[scopes.length - 1]?.add(t);
 }
 
+/** Called by `Tensor.set_()`: the backstop must free the storage the tensor now points at. */
+export function retrackTensor(t: Tensor, storage: Storage): void {
+  registry?.unregister(t);
+  registry?.register(t, { storage, desc: `[${t.shape.join(', ')}] ${t.dtype}` }, t);
+}
+
 /** Called by `Tensor.dispose()`. */
 export function untrackTensor(t: Tensor): void {
   stats.tensors--;

@@ -9,7 +9,7 @@ import { autogradHooks, type BackwardOptions, type GradFn, type RemovableHandle 
 import { backendOf, getDevice, type Device, type DeviceLike } from './device.js';
 import { checkDType, isFloating, type DType, type TypedArray } from './dtype.js';
 import { AutogradError, DisposedError, SyncReadError, fmtShape } from './errors.js';
-import { trackTensor, untrackTensor } from './memory.js';
+import { retrackTensor, trackTensor, untrackTensor } from './memory.js';
 import { contiguousView, isContiguousView, normDim, numelOf, type View } from './shape.js';
 import { Storage } from './storage.js';
 import * as E from './ops/elementwise.js';
@@ -156,6 +156,27 @@ export class Tensor implements Disposable {
     this.disposed = true;
     untrackTensor(this);
     this.storage.release();
+  }
+  /**
+   * Points this tensor at `source`'s storage, shape, strides and dtype in place, keeping the object
+   * (PyTorch's `t.set_(source)` / `param.data = source`): modules use it so optimizers that hold a
+   * parameter keep working after `module.to(...)`. Bumps the version counter of the new storage.
+   */
+  set_(source: Tensor): this {
+    this.assertAlive('set_');
+    source.assertAlive('set_');
+    if (source.storage === this.storage && source.layout === this.layout && source.dtype === this.dtype) return this;
+    const old = this.storage;
+    source.storage.retain();
+    // the class owns these fields; set_ is the one place that re-points them
+    const self = this as { storage: Storage; layout: View; dtype: DType };
+    self.storage = source.storage;
+    self.layout = source.layout;
+    self.dtype = source.dtype;
+    retrackTensor(this, source.storage);
+    old.release();
+    this.storage.version++;
+    return this;
   }
   /** `using t = …` disposes at the end of the scope. */
   [Symbol.dispose](): void {

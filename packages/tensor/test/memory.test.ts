@@ -245,3 +245,21 @@ describe('FinalizationRegistry backstop', () => {
   });
 });
 if (!gc) console.warn('[memory.test] FinalizationRegistry tests skipped: gc() could not be exposed (v8.setFlagsFromString failed)');
+
+describe('set_', () => {
+  it('re-points a tensor at another storage in place, keeps identity, and frees the old storage', async () => {
+    const { tensor: mk, memory: mem } = await import('../src/index.js');
+    const t = mk([1, 2, 3], { dtype: 'float32' });
+    const src = mk([[4, 5], [6, 7]], { dtype: 'float64' });
+    const before = mem().storages;
+    const same = t.set_(src);
+    expect(same).toBe(t);
+    expect(t.shape).toEqual([2, 2]);
+    expect(t.dtype).toBe('float64');
+    expect(t.tolist()).toEqual([[4, 5], [6, 7]]);
+    expect(mem().storages).toBe(before - 1); // t's old storage had no other user
+    src.dispose();
+    expect(t.tolist()).toEqual([[4, 5], [6, 7]]); // t still holds the shared storage
+    t.dispose();
+  });
+});
