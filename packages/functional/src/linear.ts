@@ -2,8 +2,34 @@
  * linear and bilinear layers as functions.
  * @packageDocumentation
  */
-import { ShapeError, fmtShape, type Tensor } from '@kiln/tensor';
-import { checkFloat } from './util.js';
+import { ShapeError, defineOp, dispatch1, fmtShape, type Tensor } from '@kiln/tensor';
+import { checkFloat, tidyImpl } from './util.js';
+
+/**
+ * `linear` is an op of its own (for a 2-D weight) rather than `matmul(t(W)) + b`, so its backward
+ * computes the weight gradient as `gᵀ·x`, which comes out [out, in] and contiguous like the weight.
+ * Through `t()`, the gradient would arrive as a transposed view that `.grad` must copy into the
+ * weight's layout; one op is also one autograd node instead of three. The gradient node is named
+ * `LinearBackward0` (PyTorch shows `AddmmBackward0`/`MmBackward0`, the kernels it picked).
+ */
+defineOp({
+  name: 'linear',
+  impl: tidyImpl(([x, w, b]) => {
+    const y = x!.matmul(w!.t());
+    return [b ? y.add(b) : y];
+  }),
+  vjp: ({ inputs, gradOutputs, needsInputGrad }) => {
+    const [x, w] = inputs as [Tensor, Tensor];
+    const g = gradOutputs[0]!;
+    const [out, inF] = w.shape as [number, number];
+    const g2 = g.reshape([-1, out]);
+    const gx = needsInputGrad[0] ? g.matmul(w) : null;
+    const gw = needsInputGrad[1] ? g2.t().matmul(x.reshape([-1, inF])) : null;
+    const grads = [gx, gw];
+    if (inputs.length > 2) grads.push(needsInputGrad[2] ? g2.sum(0) : null);
+    return grads;
+  },
+});
 
 /** linear(x, W, b) = x Wᵀ + b, with `x` of shape [*, in], `W` [out, in] (or [in]), `b` [out]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -15,6 +41,8 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
         `but got ${input.ndim === 0 ? 'a 0-D input' : input.shape[input.ndim - 1]}; reshape or flatten the input (e.g. x.flatten(1))`,
     );
   }
+  if (weight.ndim === 2 && (!bias || bias.ndim === 1)) return dispatch1('linear', bias ? [input, weight, bias] : [input, weight]);
+  // a 1-D weight (a dot product per row) or an unusual bias shape: the plain composition
   const y = input.matmul(weight.ndim === 1 ? weight : weight.t());
   return bias ? y.add(bias) : y;
 }

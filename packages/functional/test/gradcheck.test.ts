@@ -14,6 +14,8 @@ describe('gradcheck of ops with their own vjp', () => {
     ['convTranspose2d', () => [d(1, 2, 2, 3), d(2, 2, 3, 2), d(2)], (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 })],
     ['maxPool2d ceilMode', () => [d(1, 1, 5, 5)], (x) => F.maxPool2d(x, 2, { stride: 2, padding: 1, ceilMode: true })],
     ['avgPool2d countIncludePad false', () => [d(1, 2, 5, 5)], (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false, ceilMode: true })],
+    ['linear with bias on a 3-D input', () => [d(2, 3, 4), d(5, 4), d(5)], (x, w, b) => F.linear(x, w, b)],
+    ['linear without bias', () => [d(3, 4), d(2, 4)], (x, w) => F.linear(x, w)],
     ['softmax', () => [d(3, 4)], (x) => F.softmax(x, 1)],
     ['logSoftmax', () => [d(3, 4)], (x) => F.logSoftmax(x, 0)],
     ['unfold', () => [d(1, 1, 4, 4)], (x) => F.unfold(x, [2, 3], { padding: 1, stride: [2, 1] })],
@@ -32,6 +34,7 @@ describe('gradcheck of ops with their own vjp', () => {
   it('second derivatives: conv2d and softmax (double backward through the vjp rules)', () => {
     expect(gradgradcheck((x, w) => F.conv2d(x, w, null, { stride: 2, padding: 1 }), [d(1, 1, 4, 4), d(2, 1, 3, 3)])).toBe(true);
     expect(gradgradcheck((x) => F.softmax(x, 1), [d(2, 3)])).toBe(true);
+    expect(gradgradcheck((x, w, b) => F.linear(x, w, b).tanh(), [d(2, 3), d(4, 3), d(4)])).toBe(true);
     expect(gradgradcheck((x) => F.logSoftmax(x, 1), [d(2, 3)])).toBe(true);
   });
 });

@@ -4,8 +4,8 @@
  * the documented tensors and attrs.
  */
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend, registerBackend, tensor, type Tensor } from '@kiln/tensor';
-import { Adam, SGD, fusedOverrides, type FusedOptimizerKernel } from '../src/index.js';
+import { createCpuBackend, DTypeError, registerBackend, tensor, type Tensor } from '@kiln/tensor';
+import { Adadelta, Adam, AdamW, SGD, fusedOverrides, type FusedOptimizerKernel, type Optimizer } from '../src/index.js';
 
 const calls: Record<string, number> = { sgdStep: 0, adamStep: 0 };
 const host = (t: Tensor) => Array.from(t.dataSync());
@@ -56,7 +56,7 @@ describe('fused optimizer kernels from backend.overrides', () => {
     const fused = trajectory('fusedtest', (p) => new Adam([p], { lr: 0.1 }));
     expect(calls.adamStep).toBe(grads.length);
     const composed = trajectory('cpu', (p) => new Adam([p], { lr: 0.1 }));
-    expect(calls.adamStep).toBe(grads.length); // the CPU backend has no override
+    expect(calls.adamStep).toBe(grads.length); // the CPU device runs its own kernel, not this one
     fused.forEach((x, i) => expect(x).toBeCloseTo(composed[i]!, 12));
   });
 
@@ -69,5 +69,50 @@ describe('fused optimizer kernels from backend.overrides', () => {
     fused.forEach((x, i) => expect(x).toBeCloseTo(composed[i]!, 12));
     const buf = opt!.stateDict().state[0]!.momentum_buffer as Tensor;
     expect(buf.device.type).toBe('fusedtest');
+  });
+});
+
+registerBackend('composedcpu2', { ...createCpuBackend(), name: 'composedcpu2', overrides: {} });
+
+describe("the CPU backend's own fused steps", () => {
+  // a transposed (non-contiguous) float32 parameter, NaN-free values, several steps with momentum
+  function run(device: string, make: (p: Tensor) => Optimizer): number[] {
+    const base = tensor([[0.5, -1, 2], [0.25, 3, -0.75]], { device });
+    const p = base.t(); // [3, 2] view
+    const opt = make(p);
+    for (let s = 0; s < 4; s++) {
+      p.grad = tensor([[1, -2], [0.5, 0.25], [-3, 0.125]], { device }).mul(s + 1);
+      opt.step();
+    }
+    return host(p);
+  }
+  const cases: [string, (p: Tensor) => Optimizer][] = [
+    ['SGD momentum + nesterov + weightDecay + maximize', (p) => new SGD([p], { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01, maximize: true })],
+    ['SGD momentum + dampening', (p) => new SGD([p], { lr: 0.1, momentum: 0.5, dampening: 0.3 })],
+    ['Adam amsgrad + weightDecay', (p) => new Adam([p], { lr: 0.1, amsgrad: true, weightDecay: 0.1 })],
+    ['AdamW', (p) => new AdamW([p], { lr: 0.1 })],
+    ['Adadelta', (p) => new Adadelta([p], { lr: 1, weightDecay: 0.05 })],
+  ];
+  it.each(cases)('%s matches the composed update, on a view parameter, updating it in place', (_, make) => {
+    const fused = run('cpu', make);
+    const composed = run('composedcpu2', make);
+    fused.forEach((x, i) => expect(x).toBeCloseTo(composed[i]!, 5));
+    expect(fused.some((x, i) => x !== [0.5, 0.25, -1, 3, 2, -0.75][i])).toBe(true);
+  });
+
+  it('bumps the version counter so autograd notices the in-place update', () => {
+    const p = tensor([1, 2, 3], { requiresGrad: true });
+    const v0 = p.storage.version;
+    p.grad = tensor([1, 1, 1], { dtype: 'float32' });
+    new SGD([p], { lr: 0.1 }).step();
+    expect(p.storage.version).toBe(v0 + 1);
+    expect(host(p)).toEqual([0.9, 1.9, 2.9].map(Math.fround));
+  });
+
+  it('rejects an integer gradient with a typed error naming the dtypes', () => {
+    const p = tensor([1, 2, 3], { dtype: 'float32' });
+    p.grad = tensor([1, 1, 1]); // int32 (no autograd loaded here, so the grad setter does not check)
+    expect(() => new SGD([p], { lr: 0.1 }).step()).toThrow(DTypeError);
+    expect(() => new SGD([p], { lr: 0.1 }).step()).toThrow(/sgdStep: optimizer steps need floating-point .*float32, int32/);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Parameter trajectories of every optimizer and option combination against PyTorch 1.13
  * (tools/fixtures/optim_optimizers.py): same initial parameters, same gradient sequence.
+ * Each case runs twice: on the CPU device (whose backend has fused `sgdStep`/`adamStep`/
+ * `adamwStep`/`adadeltaStep` kernels) and on `composedcpu`, the CPU backend without overrides, so
+ * the composed updates every other backend falls back to are checked against PyTorch too.
  */
 import { describe, expect, it } from 'vitest';
-import { tensor, type DType, type Tensor } from '@kiln/tensor';
+import { createCpuBackend, registerBackend, tensor, type DType, type Tensor } from '@kiln/tensor';
 import * as optim from '../src/index.js';
 import { expectClose, fixture } from './helpers.js';
 
@@ -26,16 +29,17 @@ interface Fixture {
 }
 
 const fx = fixture<Fixture>('optimizers.json');
+registerBackend('composedcpu', { ...createCpuBackend(), name: 'composedcpu', overrides: {} });
 type Ctor = new (params: optim.Params, options: Record<string, unknown>) => optim.Optimizer;
 const ctors = optim as unknown as Record<string, Ctor>;
 
-function makeParams(dtype: DType): Tensor[] {
-  return fx.init.map((v, i) => tensor(v, { dtype }).reshape(fx.shapes[i]!));
+function makeParams(dtype: DType, device: string): Tensor[] {
+  return fx.init.map((v, i) => tensor(v, { dtype, device }).reshape(fx.shapes[i]!));
 }
 
 /** Builds the case's optimizer over fresh parameters. */
-function build(c: Case): { params: Tensor[]; opt: optim.Optimizer } {
-  const params = makeParams(c.dtype);
+function build(c: Case, device: string): { params: Tensor[]; opt: optim.Optimizer } {
+  const params = makeParams(c.dtype, device);
   const spec = c.groups ? c.groups.map((g) => ({ ...g, params: g.params.map((i) => params[i]!) })) : params;
   return { params, opt: new ctors[c.optimizer]!(spec as optim.Params, c.options) };
 }
@@ -43,17 +47,17 @@ function build(c: Case): { params: Tensor[]; opt: optim.Optimizer } {
 function setGrads(c: Case, params: Tensor[], step: number): void {
   params.forEach((p, i) => {
     const skip = c.gaps && i === 1 && fx.gapSteps.includes(step);
-    p.grad = skip ? null : tensor(fx.grads[step]![i]!, { dtype: c.dtype }).reshape(p.shape);
+    p.grad = skip ? null : tensor(fx.grads[step]![i]!, { dtype: c.dtype, device: p.device }).reshape(p.shape);
   });
 }
 
 // float64 runs agree with PyTorch to ~1e-12 (tighter than the 1e-5 goal, which would hide e.g. NAdam's float32 mu_product).
 const tol = (c: Case) => (c.dtype === 'float64' ? { rtol: 1e-9, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 });
 
-describe('optimizers match PyTorch 1.13 trajectories', () => {
+describe.each(['cpu', 'composedcpu'])('optimizers match PyTorch 1.13 trajectories on %s', (device) => {
   for (const c of fx.cases) {
     it(`${c.name} (${c.dtype}, ${c.trajectory.length} steps)`, () => {
-      const { params, opt } = build(c);
+      const { params, opt } = build(c, device);
       const storages = params.map((p) => p.storage);
       const { rtol, atol } = tol(c);
       c.trajectory.forEach((expected, step) => {

@@ -82,6 +82,13 @@ describe('wasm emitter', () => {
     const bytes = buildGemmModule({ mr: 4, nr: 8, relaxed: true, shared: false, minPages: 1, maxPages: 16 });
     expect(WebAssembly.validate(bytes)).toBe(wasmFeatures().relaxedSimd);
   });
+
+  it('switches on relaxed SIMD (one FMA per multiply-add) where Node keeps it behind a flag', () => {
+    // Node ≥ 20.16 has process.getBuiltinModule, through which the runtime sets V8's flag
+    const canFlag = typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
+    if (canFlag && process.env.KILN_RELAXED_SIMD !== '0') expect(wasmFeatures().relaxedSimd).toBe(true);
+    expect(wasmRuntime()!.features.relaxedSimd).toBe(wasmFeatures().relaxedSimd);
+  });
 });
 
 describe.each([1, 2])('wasm GEMM with %i thread(s)', (threads) => {

@@ -263,3 +263,38 @@ describe('set_', () => {
     t.dispose();
   });
 });
+
+describe('CPU array pool', () => {
+  const dataOf = (t: Tensor) => (t.operand().handle as { data: Float32Array }).data;
+
+  it('hands a released kernel output to the next op of the same size, with correct contents', () => {
+    const x = arange(0, 4096, 1, { dtype: 'float32' });
+    const y = x.add(1); // a kernel output: owned by the backend
+    const arr = dataOf(y);
+    y.dispose();
+    const z = x.mul(2);
+    expect(dataOf(z)).toBe(arr); // reused, not reallocated
+    expect(Array.from(z.dataSync().subarray(0, 3))).toEqual([0, 2, 4]);
+    expect(z.dataSync()[4095]).toBe(8190);
+    // an allocation that must start zeroed gets a zeroed array even when recycled
+    z.dispose();
+    const w = zeros([4096]).add(0).sum();
+    expect(w.item()).toBe(0);
+  });
+
+  it('never recycles memory adopted from the caller, nor an array a live view still uses', () => {
+    const mine = new Float32Array(4096).fill(7);
+    const t = tensor(mine);
+    const tData = dataOf(t);
+    t.dispose();
+    expect(dataOf(arange(0, 4096, 1, { dtype: 'float32' }).add(1))).not.toBe(tData);
+
+    const y = arange(0, 4096, 1, { dtype: 'float32' }).add(1);
+    const v = y.view([64, 64]);
+    const arr = dataOf(y);
+    y.dispose(); // v still holds the storage
+    const other = arange(0, 4096, 1, { dtype: 'float32' }).mul(3);
+    expect(dataOf(other)).not.toBe(arr);
+    expect(v.dataSync()[4095]).toBe(4096);
+  });
+});

@@ -131,6 +131,8 @@ export class WorkerPool {
     Atomics.notify(c, CTRL.generation);
     local(0, cut(1));
     for (const w of used) {
+      // the shares are equal, so the helper is usually about done: poll before sleeping
+      for (let spin = 0; spin < 20000 && Atomics.load(c, CTRL.done + w) !== gen; spin++);
       for (;;) {
         const v = Atomics.load(c, CTRL.done + w);
         if (v === gen) break;

@@ -3,7 +3,8 @@
  * Handles wrap a typed array; `adopt` shares a caller's array (zero-copy `fromTypedArray`).
  * @packageDocumentation
  */
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
+import { clearArrayPool, recycleArray, takeArray } from './array-pool.js';
 import { isContiguousView, numelOf } from '../../shape.js';
 import { CONTRACT_VERSION, type Backend, type BinaryOp, type Handle, type Operand, type ReduceOp, type ScanOp, type UnaryOp } from '../backend.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
@@ -18,10 +19,12 @@ import { binaryF32, binaryScalarF32, compareF32, unaryF32, whereF32 } from './fa
 import { reduceF32 } from './fast/reduce.js';
 import { scatterRuns } from './fast/scatter.js';
 
+
 /** A CPU buffer: the typed array and a reference count. */
 export class CpuHandle {
   refs = 1;
-  constructor(public readonly data: TypedArray) {}
+  /** `owned`: the backend allocated `data` (not adopted from the caller), so it may recycle it. */
+  constructor(public readonly data: TypedArray, readonly owned = true) {}
 }
 
 function arr(o: Operand | Handle): TypedArray {
@@ -33,8 +36,12 @@ function arr(o: Operand | Handle): TypedArray {
 function readView(x: Operand): TypedArray {
   const data = arr(x);
   const n = numelOf(x.view.shape);
-  if (isContiguousView(x.view)) return data.slice(x.view.offset, x.view.offset + n);
-  const out = allocArray(x.dtype, n);
+  if (isContiguousView(x.view)) {
+    const out = takeArray(x.dtype, n, false);
+    out.set(data.subarray(x.view.offset, x.view.offset + n));
+    return out;
+  }
+  const out = takeArray(x.dtype, n, false); // copyView writes every element
   copyView(data, x.view, out);
   return out;
 }
@@ -48,16 +55,20 @@ export function createCpuBackend(): Backend {
     name: 'cpu',
     contractVersion: CONTRACT_VERSION,
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], readSync: true, zeroCopy: true },
-    alloc: (dtype, numel) => h(allocArray(dtype, numel)),
+    alloc: (dtype, numel) => h(takeArray(dtype, numel)),
     upload: (data) => h(data.slice()),
-    adopt: (data) => h(data),
+    adopt: (data) => new CpuHandle(data, false),
     read: async (x) => readView(x),
     readSync: readView,
     retain: (hd) => void ((hd as CpuHandle).refs++),
-    release: (hd) => void ((hd as CpuHandle).refs--),
+    release: (hd) => {
+      // the last reference gone: the array goes back to the pool for the next op of its size
+      const c = hd as CpuHandle;
+      if (--c.refs === 0 && c.owned) recycleArray(c.data);
+    },
     byteLength: (hd) => (hd as CpuHandle).data.byteLength,
     flush: () => {},
-    dispose: () => {},
+    dispose: () => clearArrayPool(),
     // float32 → float32 elementwise ops and reductions take the run-wise fast loops (fast/*.ts),
     // which compute the same values as the reference kernels without per-element offset lists
     unary: (op: UnaryOp, x, outDtype) =>
@@ -123,13 +134,14 @@ export function createCpuBackend(): Backend {
         const off = offsets(dst.view);
         for (let i = 0; i < off.length; i++) d[off[i]!] = vals[i]!;
       }
+      recycleArray(vals); // a private copy: nothing else holds it
     },
     fill: (dst, value) => {
       const d = arr(dst);
       if (isContiguousView(dst.view)) d.fill(value, dst.view.offset, dst.view.offset + numelOf(dst.view.shape));
       else for (const o of offsets(dst.view)) d[o] = value;
     },
-    // fused float32 convolutions on the WebAssembly GEMM (each falls back to the decomposition)
+    // fused convolutions/pools on the WebAssembly GEMM (each falls back to the decomposition) and fused optimizer steps
     overrides: cpuOverrides(h),
   };
 }

@@ -3,11 +3,12 @@
  * path avoids the offset lists when every operand is a plain contiguous buffer.
  * @packageDocumentation
  */
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
 import { broadcastView, isContiguousView, numelOf, type View } from '../../shape.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { divFloor, erf, erfinv, intPow, pyRemainder, roundHalfEven } from './math.js';
 import { offsets } from './strided.js';
+import { takeArray } from './array-pool.js';
 
 type F1 = (x: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -93,7 +94,7 @@ export function unaryKernel(op: UnaryOp, x: TypedArray, xv: View, outDtype: DTyp
   // int32 square wraps like PyTorch's int arithmetic; x * x in float64 is not exact past 2^26
   const f = op === 'square' && outDtype === 'int32' ? (v: number) => Math.imul(v, v) : UNARY[op];
   const n = numelOf(xv.shape);
-  const out = allocArray(outDtype, n);
+  const out = takeArray(outDtype, n);
   if (isContiguousView(xv)) {
     const o = xv.offset;
     for (let i = 0; i < n; i++) out[i] = f(x[o + i]!);
@@ -113,7 +114,7 @@ export function binaryKernel(
   // bool results of arithmetic (True + True) stay 0/1, as in PyTorch
   const f: F2 = outDtype === 'bool' ? (x, y) => (g(x, y) !== 0 ? 1 : 0) : g;
   const n = numelOf(outShape);
-  const out = allocArray(outDtype, n);
+  const out = takeArray(outDtype, n);
   const ab = broadcastView(av, outShape);
   const bb = broadcastView(bv, outShape);
   if (isContiguousView(ab) && isContiguousView(bb)) {
@@ -133,7 +134,7 @@ export function whereKernel(
   outShape: readonly number[], outDtype: DType,
 ): TypedArray {
   const n = numelOf(outShape);
-  const out = allocArray(outDtype, n);
+  const out = takeArray(outDtype, n);
   const oc = offsets(broadcastView(cv, outShape));
   const oa = offsets(broadcastView(av, outShape));
   const ob = offsets(broadcastView(bv, outShape));
@@ -148,7 +149,7 @@ export function whereKernel(
  */
 export function castKernel(x: TypedArray, xv: View, dtype: DType): TypedArray {
   const n = numelOf(xv.shape);
-  const out = allocArray(dtype, n);
+  const out = takeArray(dtype, n);
   const off = offsets(xv);
   if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = x[off[i]!] !== 0 ? 1 : 0;
   else if (dtype === 'int32') for (let i = 0; i < n; i++) out[i] = Math.trunc(x[off[i]!]!);

@@ -2,15 +2,16 @@
  * Reference gather / scatter / sort along an axis.
  * @packageDocumentation
  */
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
 import { contiguousStrides, numelOf, type View } from '../../shape.js';
 import { offsets, permuteView } from './strided.js';
+import { takeArray } from './array-pool.js';
 
 /** out[...i...] = x[... index[...i...] ... along axis]; out has index's shape. */
 export function gatherKernel(x: TypedArray, xv: View, dtype: DType, axis: number, idx: TypedArray, iv: View): TypedArray {
   const shape = iv.shape;
   const n = numelOf(shape);
-  const out = allocArray(dtype, n);
+  const out = takeArray(dtype, n);
   const offI = offsets(iv);
   const cs = contiguousStrides(shape);
   for (let p = 0; p < n; p++) {
@@ -31,7 +32,7 @@ export function scatterKernel(
   x: TypedArray, xv: View, dtype: DType, axis: number, idx: TypedArray, iv: View,
   src: TypedArray, sv: View, mode: 'assign' | 'add',
 ): TypedArray {
-  const out = allocArray(dtype, numelOf(xv.shape));
+  const out = takeArray(dtype, numelOf(xv.shape));
   const offX = offsets(xv);
   for (let i = 0; i < out.length; i++) out[i] = x[offX[i]!]!;
   const xs = contiguousStrides(xv.shape);
@@ -60,7 +61,7 @@ export function scatterKernel(
 export function sortKernel(x: TypedArray, xv: View, dtype: DType, axis: number, descending: boolean): { values: TypedArray; indices: Int32Array } {
   const nd = xv.shape.length;
   const n = numelOf(xv.shape);
-  const values = allocArray(dtype, n);
+  const values = takeArray(dtype, n);
   const indices = new Int32Array(n);
   if (n === 0) return { values, indices };
   const len = nd === 0 ? 1 : xv.shape[axis]!;

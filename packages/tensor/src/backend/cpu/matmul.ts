@@ -4,9 +4,10 @@
  * double precision. The fast WebAssembly GEMM replaces this later; this stays the oracle.
  * @packageDocumentation
  */
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
 import { numelOf, type View } from '../../shape.js';
 import { offsets } from './strided.js';
+import { takeArray } from './array-pool.js';
 
 export function matmulKernel(a: TypedArray, av: View, b: TypedArray, bv: View, outShape: readonly number[], outDtype: DType): TypedArray {
   const nd = outShape.length;
@@ -14,7 +15,7 @@ export function matmulKernel(a: TypedArray, av: View, b: TypedArray, bv: View, o
   const N = outShape[nd - 1]!;
   const K = av.shape[nd - 1]!;
   const batch = numelOf(outShape.slice(0, nd - 2));
-  const out = allocArray(outDtype, batch * M * N);
+  const out = takeArray(outDtype, batch * M * N);
   const offA = offsets(av);
   const offB = offsets(bv);
   const pa = new Float64Array(M * K);

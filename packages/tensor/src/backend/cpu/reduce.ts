@@ -3,10 +3,11 @@
  * consecutive run of the offset list.
  * @packageDocumentation
  */
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
 import { numelOf, type View } from '../../shape.js';
 import type { ReduceOp, ScanOp } from '../backend.js';
 import { offsets, permuteView } from './strided.js';
+import { takeArray } from './array-pool.js';
 
 function splitAxes(v: View, axes: readonly number[]): { perm: number[]; inner: number } {
   const kept = v.shape.map((_, i) => i).filter((i) => !axes.includes(i));
@@ -19,7 +20,7 @@ export function reduceKernel(op: ReduceOp, x: TypedArray, xv: View, axes: readon
   const { perm, inner } = splitAxes(xv, axes);
   const off = offsets(permuteView(xv, perm));
   const outer = inner === 0 ? numelOf(perm.slice(0, perm.length - axes.length).map((p) => xv.shape[p]!)) : off.length / inner;
-  const out = allocArray(outDtype, outer);
+  const out = takeArray(outDtype, outer);
   for (let o = 0; o < outer; o++) {
     const base = o * inner;
     switch (op) {
@@ -65,7 +66,7 @@ export function scanKernel(op: ScanOp, x: TypedArray, xv: View, axis: number, ou
   const off = offsets(permuteView(xv, perm));
   const n = off.length;
   // outputs are produced in the permuted order, then written back to the natural order
-  const vals = allocArray(outDtype, n);
+  const vals = takeArray(outDtype, n);
   const idx = op === 'cummax' || op === 'cummin' ? new Int32Array(n) : undefined;
   const outStrideAxis = xv.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const natural = (p: number): number => {

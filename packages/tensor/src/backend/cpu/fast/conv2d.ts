@@ -12,6 +12,7 @@ import { KC, runGemm } from '../wasm/matmul.js';
 import { packA, packB } from '../wasm/pack.js';
 import { MR, NR } from '../wasm/runtime.js';
 import { col2imAdd, packBRows, packIm2colA, packIm2colB, type Conv2dGeometry } from './im2col-pack.js';
+import { takeF32 } from '../array-pool.js';
 
 /** A contiguous float32 operand: its buffer and the offset of element 0. */
 export interface Dense { data: Float32Array; offset: number; shape: readonly number[] }
@@ -47,7 +48,7 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
     packB: (mem, at, i, nPad) => packIm2colB(mem, at, x.data, x.offset + i * image, g, nPad),
   });
   if (!res) return null;
-  const out = new Float32Array(g.B * Cout * L);
+  const out = takeF32(g.B * Cout * L);
   for (let b = 0; b < g.B; b++) {
     for (let co = 0; co < Cout; co++) {
       const src = res.cAt + b * res.cSize + co * res.nPad;
@@ -75,7 +76,7 @@ export function conv2dWeightGrad(x: Dense, gy: Dense, weightShape: readonly numb
   });
   if (!res) return null;
   // the GEMM computed dWᵀ [C·kh·kw, Cout]
-  const out = new Float32Array(Cout * rows);
+  const out = takeF32(Cout * rows);
   for (let r = 0; r < rows; r++) for (let co = 0; co < Cout; co++) out[co * rows + r] = res.mem[res.cAt + r * res.nPad + co]!;
   return { data: out, shape: [...weightShape] };
 }
@@ -102,7 +103,7 @@ export function convTranspose2d(x: Dense, w: Dense, bias: Dense | null, a: ConvA
   });
   if (!res) return null;
   const plane = outH * outW;
-  const out = new Float32Array(B * Cout * plane);
+  const out = takeF32(B * Cout * plane);
   if (bias) for (let b = 0; b < B; b++) for (let co = 0; co < Cout; co++) out.fill(bias.data[bias.offset + co]!, (b * Cout + co) * plane, (b * Cout + co + 1) * plane);
   // geometry of the *output* image, with the input's grid as the window positions
   const g: Conv2dGeometry = {

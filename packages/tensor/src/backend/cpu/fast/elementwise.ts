@@ -10,6 +10,7 @@ import { broadcastView, contiguousStrides, numelOf, type View } from '../../../s
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { UNARY } from '../elementwise.js';
 import { forEachRun } from './runs.js';
+import { takeArray, takeF32 } from '../array-pool.js';
 
 type BinaryRun = (o: Float32Array, io: number, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number, n: number) => void;
 
@@ -45,7 +46,7 @@ const COMPARE_RUNS: Partial<Record<BinaryOp, CompareRun>> = {
 export function compareF32(op: BinaryOp, a: Float32Array, av: View, b: Float32Array, bv: View, outShape: readonly number[]): Uint8Array | null {
   const f = COMPARE_RUNS[op];
   if (!f) return null;
-  const out = new Uint8Array(numelOf(outShape));
+  const out = takeArray('bool', numelOf(outShape), false) as Uint8Array; // every element is written
   const ab = broadcastView(av, outShape);
   const bb = broadcastView(bv, outShape);
   forEachRun(outShape, [0, ab.offset, bb.offset], [contiguousStrides(outShape), ab.strides, bb.strides], (n, base, step) =>
@@ -57,7 +58,7 @@ export function compareF32(op: BinaryOp, a: Float32Array, av: View, b: Float32Ar
 export function binaryF32(op: BinaryOp, a: Float32Array, av: View, b: Float32Array, bv: View, outShape: readonly number[]): Float32Array | null {
   const f = BINARY_RUNS[op];
   if (!f) return null;
-  const out = new Float32Array(numelOf(outShape));
+  const out = takeF32(numelOf(outShape), false); // every element is written
   const ab = broadcastView(av, outShape);
   const bb = broadcastView(bv, outShape);
   forEachRun(outShape, [0, ab.offset, bb.offset], [contiguousStrides(outShape), ab.strides, bb.strides], (n, base, step) =>
@@ -89,7 +90,7 @@ const SCALAR_LEFT: Partial<Record<BinaryOp, ScalarRun>> = {
 export function binaryScalarF32(op: BinaryOp, a: Float32Array, av: View, y: number, outShape: readonly number[], scalarLeft: boolean): Float32Array | null {
   const f = (scalarLeft ? SCALAR_LEFT : SCALAR_RIGHT)[op];
   if (!f) return null;
-  const out = new Float32Array(numelOf(outShape));
+  const out = takeF32(numelOf(outShape), false); // every element is written
   const ab = broadcastView(av, outShape);
   forEachRun(outShape, [0, ab.offset], [contiguousStrides(outShape), ab.strides], (n, base, step) => f(out, base[0]!, a, base[1]!, step[1]!, y, n));
   return out;
@@ -112,7 +113,7 @@ const UNARY_RUNS: Partial<Record<UnaryOp, UnaryRun>> = {
 
 /** Unary float32 → float32 over any view; ops without a dedicated loop use the reference's scalar function. */
 export function unaryF32(op: UnaryOp, x: Float32Array, xv: View): Float32Array {
-  const out = new Float32Array(numelOf(xv.shape));
+  const out = takeF32(numelOf(xv.shape), false); // every element is written
   const g = UNARY[op];
   const f: UnaryRun = UNARY_RUNS[op] ?? ((o, io, xs, ix, sx, n) => { for (let i = 0; i < n; i++, ix += sx) o[io + i] = g(xs[ix]!); });
   forEachRun(xv.shape, [0, xv.offset], [contiguousStrides(xv.shape), xv.strides], (n, base, step) => f(out, base[0]!, x, base[1]!, step[1]!, n));
@@ -123,7 +124,7 @@ export function unaryF32(op: UnaryOp, x: Float32Array, xv: View): Float32Array {
 export function whereF32(
   c: ArrayLike<number>, cv: View, a: Float32Array, av: View, b: Float32Array, bv: View, outShape: readonly number[],
 ): Float32Array {
-  const out = new Float32Array(numelOf(outShape));
+  const out = takeF32(numelOf(outShape), false); // every element is written
   const cb = broadcastView(cv, outShape);
   const ab = broadcastView(av, outShape);
   const bb = broadcastView(bv, outShape);

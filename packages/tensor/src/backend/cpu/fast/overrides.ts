@@ -13,6 +13,7 @@ import type { Tensor } from '../../../tensor.js';
 import { wasmRuntime } from '../wasm/runtime.js';
 import { conv2dForward, conv2dWeightGrad, convTranspose2d, type ConvAttrs, type Dense } from './conv2d.js';
 import { maxPool2dForward, type PoolAttrs } from './pool.js';
+import { cpuOptimizerOverrides } from './optim.js';
 
 /**
  * What the overrides need from the tensor layer: the op registry (to fall back to an op's
@@ -60,8 +61,11 @@ const is2d = (a: Record<string, unknown>, ...ts: (Tensor | undefined)[]) => (a a
  * The overrides table of the CPU backend; `wrap` turns a result array into a backend handle.
  * Until {@link wireCpuOverrides} has run it looks empty, so every op runs its decomposition.
  */
-export function cpuOverrides(wrap: (data: Float32Array | Int32Array) => Handle): Record<string, CompositeKernel> {
+export function cpuOverrides(wrap: (data: Float32Array | Float64Array | Int32Array) => Handle): Record<string, CompositeKernel> {
+  const zerosLike = (t: Tensor) => deps!.fromHandle(wrap(t.dtype === 'float64' ? new Float64Array(t.numel()) : new Float32Array(t.numel())), t.dtype, t.shape, t.device);
   const table: Record<string, CompositeKernel> = {
+    // fused optimizer steps (plain loops, no WebAssembly needed)
+    ...cpuOptimizerOverrides(zerosLike),
     maxPool2d: (inputs, attrs) => {
       const x = (inputs as Tensor[])[0]!;
       const r = wasmRuntime() && x.dtype === 'float32' && x.ndim === 4 ? maxPool2dForward(dense(x), attrs as unknown as PoolAttrs) : null;

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { Dense } from './conv2d.js';
+import { takeArray, takeF32 } from '../array-pool.js';
 
 /** Pooling attributes as functional's maxPool ops carry them. */
 export interface PoolAttrs { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean; out: number[] }
@@ -24,8 +25,8 @@ export function maxPool2dForward(x: Dense, a: PoolAttrs): { values: Float32Array
   const [OH, OW] = a.out as [number, number];
   // ceil mode may add a last window that overhangs the image: leave that to the decomposition
   if ((OH - 1) * sh + dh * (kh - 1) >= H || (OW - 1) * sw + dw * (kw - 1) >= W) return null;
-  const values = new Float32Array(B * C * OH * OW);
-  const indices = new Int32Array(values.length);
+  const values = takeF32(B * C * OH * OW);
+  const indices = takeArray('int32', values.length) as Int32Array;
   const d = x.data;
   let o = 0;
   for (let p = 0; p < B * C; p++) {

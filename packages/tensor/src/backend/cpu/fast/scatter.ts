@@ -5,17 +5,18 @@
  * scatter-adds over millions of elements.
  * @packageDocumentation
  */
-import { allocArray, type DType, type TypedArray } from '../../../dtype.js';
+import type { DType, TypedArray } from '../../../dtype.js';
 import { contiguousStrides, numelOf, type View } from '../../../shape.js';
 import { copyView } from './copy.js';
 import { forEachRun } from './runs.js';
+import { takeArray } from '../array-pool.js';
 
 /** A copy of x with `src` written (or added) at `index` along `axis`; same contract as the reference scatterKernel. */
 export function scatterRuns(
   x: TypedArray, xv: View, dtype: DType, axis: number, idx: TypedArray, iv: View,
   src: TypedArray, sv: View, mode: 'assign' | 'add',
 ): TypedArray {
-  const out = allocArray(dtype, numelOf(xv.shape));
+  const out = takeArray(dtype, numelOf(xv.shape));
   copyView(x, xv, out);
   const xs = contiguousStrides(xv.shape);
   const along = xs[axis]!;

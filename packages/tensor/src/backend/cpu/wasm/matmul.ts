@@ -5,7 +5,7 @@
  * layer applied to a batch, `x @ W`), the batch folds into M and one GEMM runs on all rows; when A
  * is shared (conv weights applied to every image's columns), A is packed once and only B per batch.
  * Work is split over (batch, row panel) units across the thread pool once a product is worth
- * ~0.5 ms; smaller ones stay on the calling thread, where a wake-up would cost more than it saves.
+ * ~0.1 ms (PARALLEL_FLOPS); smaller ones stay on the calling thread, where a wake-up would cost more than it saves.
  * @packageDocumentation
  */
 import { numelOf, type View } from '../../../shape.js';
@@ -13,13 +13,14 @@ import { getNumThreads } from '../../../threads/num-threads.js';
 import { offsets } from '../strided.js';
 import { packA, packB } from './pack.js';
 import { MR, NR, wasmRuntime } from './runtime.js';
+import { takeF32 } from '../array-pool.js';
 
 /** K-block depth: a packed B panel (KC·NR floats = 8 KiB) stays in L1 across an M block. */
 export const KC = 256;
 /** Row panels per M block: MC_PANELS·MR·KC floats of A (128 KiB) stay in L2. */
 const MC_PANELS = 32;
-/** Products below this many flops stay on the calling thread (~0.5 ms at ~40 GFLOP/s). */
-export const PARALLEL_FLOPS = 2e7;
+/** Products below this many flops stay on the calling thread (~0.1 ms at ~50 GFLOP/s; a spinning helper wakes in a few µs). */
+export const PARALLEL_FLOPS = 5e6;
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
@@ -98,7 +99,8 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
   const N = outShape[nd - 1]!;
   const K = av.shape[nd - 1]!;
   const batch = numelOf(outShape.slice(0, nd - 2));
-  const out = new Float32Array(batch * M * N);
+  // copyOut writes every element when K > 0; a product over K = 0 is all zeros
+  const out = takeF32(batch * M * N, K === 0);
   if (out.length === 0 || K === 0) return out;
 
   const aBatch = batchOffsets(av, nd);

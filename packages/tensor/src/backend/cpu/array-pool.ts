@@ -1,0 +1,90 @@
+/**
+ * A recycling pool of the CPU backend's typed arrays.
+ *
+ * Why: every CPU op returns a fresh array, and V8 keeps every array above 64 bytes outside its
+ * heap. A training step allocates megabytes of them (gradients, activations), which V8 counts as
+ * "external memory pressure" and answers with full mark-compact collections (~25 ms each, every
+ * few steps of a small MLP) plus first-touch page faults on the new memory. Most of those arrays
+ * are released within the same step (autograd frees saved tensors and intermediate gradients,
+ * `tidy` scopes dispose, `zeroGrad` disposes old gradients), so handing them to the next op of
+ * the same size removes both costs — the CPU twin of the WebGPU backend's buffer pool.
+ *
+ * Only arrays the backend allocated itself come back here (never memory adopted from the user),
+ * and only when the last reference to their handle is released, so a recycled array is never
+ * reachable from a live tensor. Reused arrays are zero-filled unless the caller says it writes
+ * every element, so `takeArray` behaves exactly like `new Float32Array(n)`.
+ * @packageDocumentation
+ */
+import { arrayCtor, type DType, type TypedArray } from '../../dtype.js';
+
+/** Arrays smaller than this are cheap to allocate; pooling them would cost more than it saves. */
+const MIN_BYTES = 4096;
+/** Arrays kept per (type, length): a training step rarely holds more of one shape at once. */
+const PER_SIZE = 16;
+
+let limitBytes = 256 * 1024 * 1024;
+let pooledBytes = 0;
+const free = new Map<string, TypedArray[]>();
+
+const keyOf = (a: TypedArray) => `${a.constructor.name}:${a.length}`;
+
+/**
+ * A typed array of `n` elements of `dtype`: a recycled one when the pool has that size, else a new
+ * one. Zero-filled unless `zero` is false, which callers pass only when they overwrite every element.
+ */
+export function takeArray(dtype: DType, n: number, zero = true): TypedArray {
+  const Ctor = arrayCtor(dtype);
+  if (n * Ctor.BYTES_PER_ELEMENT >= MIN_BYTES) {
+    const a = free.get(`${Ctor.name}:${n}`)?.pop();
+    if (a) {
+      pooledBytes -= a.byteLength;
+      if (zero) a.fill(0);
+      return a;
+    }
+  }
+  return new Ctor(n);
+}
+
+/** `takeArray('float32', n, zero)` typed as a Float32Array. */
+export function takeF32(n: number, zero = true): Float32Array {
+  return takeArray('float32', n, zero) as Float32Array;
+}
+
+/**
+ * Gives an array back for reuse. The caller guarantees nothing references it any more. Arrays
+ * that are views into a larger buffer, shared memory, or would push the pool past its limit are
+ * simply left to the garbage collector.
+ */
+export function recycleArray(a: TypedArray): void {
+  if (a.byteLength < MIN_BYTES || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
+  if (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer) return;
+  if (pooledBytes + a.byteLength > limitBytes) return;
+  const k = keyOf(a);
+  let list = free.get(k);
+  if (!list) free.set(k, (list = []));
+  if (list.length >= PER_SIZE) return;
+  list.push(a);
+  pooledBytes += a.byteLength;
+}
+
+/** Drops every pooled array (they become garbage); called by the CPU backend's `dispose()`. */
+export function clearArrayPool(): void {
+  free.clear();
+  pooledBytes = 0;
+}
+
+/**
+ * Bytes the pool may hold (default 256 MiB); 0 turns recycling off. Lowering it clears the pool.
+ * @returns the previous limit
+ */
+export function setArrayPoolLimit(bytes: number): number {
+  const prev = limitBytes;
+  limitBytes = Math.max(0, bytes);
+  if (limitBytes < prev) clearArrayPool();
+  return prev;
+}
+
+/** Bytes currently held by the pool (free arrays waiting for reuse; not counted by `memory()`). */
+export function arrayPoolBytes(): number {
+  return pooledBytes;
+}
