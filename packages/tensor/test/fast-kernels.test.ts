@@ -241,6 +241,8 @@ describe('fast convolution kernels (float32, groups = 1) against direct loops', 
     { B: 3, C: 2, H: 8, W: 5, Cout: 9, kh: 3, kw: 2, s: [2, 1], p: [1, 2], d: [1, 2] },
     { B: 1, C: 1, H: 17, W: 3, Cout: 1, kh: 1, kw: 3, s: [3, 2], p: [2, 1], d: [2, 1] },
     { B: 2, C: 17, H: 6, W: 6, Cout: 3, kh: 3, kw: 3, s: [1, 1], p: [1, 1], d: [1, 1] },
+    // big enough for the thread pool, with K = 288 > one K-block and an odd batch split
+    { B: 5, C: 32, H: 12, W: 13, Cout: 20, kh: 3, kw: 3, s: [1, 1], p: [1, 0], d: [1, 1] },
   ];
 
   it.each(geos.map((g, i) => [i, g] as const))('geometry %i: forward, weight gradient and transposed convolution', (_i, g) => {

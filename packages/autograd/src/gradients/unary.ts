@@ -3,7 +3,7 @@
  * `y` the output; rules that can use the output save it instead of the input, as PyTorch does.
  * @packageDocumentation
  */
-import { zerosLike, type Tensor } from '@kiln/tensor';
+import { defineOp, dispatch1, tidy, zerosLike, type Tensor } from '@kiln/tensor';
 import { defineGrad, type GradContext } from './registry.js';
 
 type Formula = (g: Tensor, x: () => Tensor, y: () => Tensor) => Tensor;
@@ -43,8 +43,21 @@ unary('sigmoid', 'SigmoidBackward0', 'output', (g, _x, y) => {
   const s = y();
   return g.mul(s.mul(s.neg().add(1)));
 });
-// threshold_backward: zero where the result is <= 0 (so the gradient at 0 is 0, as in PyTorch)
-unary('relu', 'ReluBackward0', 'output', (g, _x, y) => g.where(y().gt(0), 0));
+/**
+ * PyTorch's threshold_backward as an op of its own: `g` where `y > threshold`, else 0 (so relu's
+ * gradient at 0 is 0, as in PyTorch). Being one op lets a backend run it as one pass (the CPU
+ * backend does) instead of a comparison plus a select over the activation; it has its own
+ * gradient so double backward through relu still works.
+ */
+defineOp({
+  name: 'thresholdBackward',
+  impl: ([g, y], a) => [tidy(() => g!.where(y!.gt(a.threshold as number), 0))],
+  vjp: ({ inputs, gradOutputs, attrs, needsInputGrad }) => [
+    needsInputGrad[0] ? gradOutputs[0]!.where(inputs[1]!.gt(attrs.threshold as number), 0) : null,
+    null,
+  ],
+});
+unary('relu', 'ReluBackward0', 'output', (g, _x, y) => dispatch1('thresholdBackward', [g, y()], { threshold: 0 }));
 unary('reciprocal', 'ReciprocalBackward0', 'output', (g, _x, y) => g.mul(y().square()).neg());
 unary('erf', 'ErfBackward0', 'input', (g, x) => g.mul(x().square().neg().exp().mul(2 / SQRT_PI)));
 unary('erfinv', 'ErfinvBackward0', 'output', (g, _x, y) => g.mul(y().square().exp().mul(SQRT_PI / 2)));

@@ -1,17 +1,19 @@
 /**
  * Fast float32 2-D convolution kernels on the WebAssembly GEMM, used by the CPU backend as
  * overrides of functional's `conv2d`, `conv2dWeightGrad` and `convTranspose2d` ops (groups = 1):
- * - forward: y[b] = W [Cout, C·kh·kw] @ cols(x[b]), the columns packed straight from the image;
+ * - forward: y[b] = W [Cout, C·kh·kw] @ cols(x[b]), the columns packed straight from the image by
+ *   WebAssembly, image by image on every kernel thread (wasm/conv-module.ts);
  * - weight gradient: dWᵀ = cols(x) [C·kh·kw, B·L] @ gyᵀ [B·L, Cout] — one GEMM over the batch;
  * - transposed convolution (the input gradient): cols = Wᵀ @ x[b], added back by col2im.
  * Each returns null when it does not apply (other dtype, groups, rank, no SIMD) so the caller can
  * run functional's own decomposition.
  * @packageDocumentation
  */
-import { KC, runGemm } from '../wasm/matmul.js';
+import { KC, MC_PANELS, PARALLEL_FLOPS, runGemm } from '../wasm/matmul.js';
+import { getNumThreads } from '../../../threads/num-threads.js';
 import { packA, packB } from '../wasm/pack.js';
-import { MR, NR } from '../wasm/runtime.js';
-import { col2imAdd, packBRows, packIm2colA, packIm2colB, type Conv2dGeometry } from './im2col-pack.js';
+import { MR, NR, wasmRuntime } from '../wasm/runtime.js';
+import { col2imAdd, packBRows, packIm2colA, type Conv2dGeometry } from './im2col-pack.js';
 import { takeF32 } from '../array-pool.js';
 
 /** A contiguous float32 operand: its buffer and the offset of element 0. */
@@ -28,10 +30,13 @@ function geometry(x: Dense, kh: number, kw: number, a: ConvAttrs, OH: number, OW
   };
 }
 
+const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 const outSize = (len: number, k: number, s: number, p: number, d: number) => Math.floor((len + 2 * p - d * (k - 1) - 1) / s) + 1;
 
 /** conv2d forward: x [B, C, H, W], w [Cout, C, kh, kw], optional bias [Cout] → [B, Cout, OH, OW]. */
 export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAttrs): { data: Float32Array; shape: number[] } | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
   const [Cout, , kh, kw] = w.shape as [number, number, number, number];
   const OH = outSize(x.shape[2]!, kh, a.stride[0]!, a.padding[0]!, a.dilation[0]!);
   const OW = outSize(x.shape[3]!, kw, a.stride[1]!, a.padding[1]!, a.dilation[1]!);
@@ -39,22 +44,35 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
   const K = g.C * kh * kw;
   const L = OH * OW;
   const image = g.C * g.H * g.W;
-  const res = runGemm({
-    G: g.B, rows: Cout, K, N: L, nA: 1, nB: g.B,
-    packA: (mem, at, _i, mPad) => {
-      const rowOffsets = new Int32Array(Cout).map((_, r) => w.offset + r * K);
-      packA(mem, at, w.data, { rowOffsets, colStride: 1 }, K, mPad, MR, KC);
-    },
-    packB: (mem, at, i, nPad) => packIm2colB(mem, at, x.data, x.offset + i * image, g, nPad),
-  });
-  if (!res) return null;
-  const out = takeF32(g.B * Cout * L);
+  // kernel memory (floats): packed weights | the batch's images | one column slot per image | outputs
+  const mPad = roundUp(Cout, MR);
+  const nPad = roundUp(L, NR);
+  const aAt = 0;
+  const xAt = roundUp(aAt + mPad * K, 16);
+  const sAt = roundUp(xAt + g.B * image, 16);
+  const slot = roundUp(K * nPad, 16);
+  const cAt = sAt + g.B * slot;
+  const cSize = roundUp(mPad * nPad, 16);
+  // only the slots of the threads' first images are touched: the rest is address space
+  const mem = rt.reserve((cAt + g.B * cSize) * 4);
+  if (!mem) return null;
+  const rowOffsets = new Int32Array(Cout).map((_, r) => w.offset + r * K);
+  packA(mem, aAt, w.data, { rowOffsets, colStride: 1 }, K, mPad, MR, KC);
+  mem.set(x.data.subarray(x.offset, x.offset + g.B * image), xAt);
+  const args = [aAt * 4, xAt * 4, sAt * 4, slot * 4, cAt * 4, cSize * 4, mPad, nPad, KC, MC_PANELS,
+    g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW];
+  const flops = 2 * g.B * mPad * nPad * K;
+  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
+  const run = (u0: number, u1: number) => rt.exports.convForward(...args, u0, u1);
+  if (rt.pool) rt.pool.run('convForward', args, g.B, threads, run);
+  else run(0, g.B);
+  const out = takeF32(g.B * Cout * L, false); // every element is written below
   for (let b = 0; b < g.B; b++) {
     for (let co = 0; co < Cout; co++) {
-      const src = res.cAt + b * res.cSize + co * res.nPad;
+      const src = cAt + b * cSize + co * nPad;
       const dst = (b * Cout + co) * L;
       const bv = bias ? bias.data[bias.offset + co]! : 0;
-      for (let l = 0; l < L; l++) out[dst + l] = res.mem[src + l]! + bv;
+      for (let l = 0; l < L; l++) out[dst + l] = mem[src + l]! + bv;
     }
   }
   return { data: out, shape: [g.B, Cout, OH, OW] };

@@ -145,3 +145,20 @@ export function whereF32(
   });
   return out;
 }
+
+/**
+ * threshold_backward on contiguous float32 operands of one shape: `g` where `y > threshold`, else
+ * 0 — relu's backward in one pass. The select indexes a two-slot scratch instead of branching:
+ * activation signs are random, and a mispredicted branch per element costs more than the loop.
+ */
+export function thresholdBackwardF32(g: { data: Float32Array; offset: number; shape: readonly number[] }, y: { data: Float32Array; offset: number }, threshold: number): { data: Float32Array; shape: number[] } {
+  const n = numelOf(g.shape);
+  const out = takeF32(n, false); // every element is written
+  const G = g.data, Y = y.data, go = g.offset, yo = y.offset;
+  const pick = new Float32Array(2);
+  for (let i = 0; i < n; i++) {
+    pick[1] = G[go + i]!;
+    out[i] = pick[+(Y[yo + i]! > threshold)]!;
+  }
+  return { data: out, shape: [...g.shape] };
+}

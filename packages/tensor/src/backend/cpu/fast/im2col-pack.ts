@@ -1,6 +1,7 @@
 /**
- * im2col straight into the GEMM's packed panels. functional's convolution materialises the column
- * matrix (an overlapping strided view made contiguous) and then the GEMM packs it again; packing
+ * im2col straight into the GEMM's packed panels: the weight gradient's A operand here (the
+ * forward's B operand is packed by WebAssembly, see wasm/conv-module.ts). functional's convolution
+ * materialises the column matrix (an overlapping strided view made contiguous) and then the GEMM packs it again; packing
  * the columns directly from the image skips both the gather through an offset list and the second
  * copy — for the MNIST CNN's second layer that is 10.6 M floats per pass, more time than the GEMM.
  *
@@ -25,41 +26,6 @@ export interface Conv2dGeometry {
 }
 
 if (NR !== 8 || MR !== 4) throw new Error('im2col-pack assumes a 4×8 GEMM tile');
-
-/**
- * Packs the columns of image `b` as GEMM operand B (K = C·kh·kw rows (c, i, j), N = OH·OW
- * columns) into `dst` at float index `at`, columns padded with zeros to `nPad`.
- */
-export function packIm2colB(dst: Float32Array, at: number, x: Float32Array, xOff: number, g: Conv2dGeometry, nPad: number): void {
-  const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW } = g;
-  const K = C * kh * kw;
-  const khw = kh * kw;
-  for (let p0 = 0; p0 < K; p0 += KC) {
-    const kcp = Math.min(KC, K - p0);
-    const blk = at + p0 * nPad;
-    const panelSize = kcp * 8;
-    for (let kk = 0; kk < kcp; kk++) {
-      const k = p0 + kk;
-      const c = (k / khw) | 0;
-      const i = ((k - c * khw) / kw) | 0;
-      const j = k - c * khw - i * kw;
-      const plane = xOff + c * H * W;
-      const row = blk + kk * 8;
-      let n = 0;
-      for (let oh = 0; oh < OH; oh++) {
-        const ih = oh * sh - ph + i * dh;
-        const inside = ih >= 0 && ih < H;
-        const src = plane + ih * W;
-        const iw0 = j * dw - pw;
-        for (let ow = 0; ow < OW; ow++, n++) {
-          const iw = iw0 + ow * sw;
-          dst[row + (n >> 3) * panelSize + (n & 7)] = inside && iw >= 0 && iw < W ? x[src + iw]! : 0;
-        }
-      }
-      for (; n < nPad; n++) dst[row + (n >> 3) * panelSize + (n & 7)] = 0;
-    }
-  }
-}
 
 /**
  * Packs the columns of the whole batch as GEMM operand A for the weight gradient: rows (c, i, j)

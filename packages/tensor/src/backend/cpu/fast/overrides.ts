@@ -14,6 +14,8 @@ import { wasmRuntime } from '../wasm/runtime.js';
 import { conv2dForward, conv2dWeightGrad, convTranspose2d, type ConvAttrs, type Dense } from './conv2d.js';
 import { maxPool2dForward, type PoolAttrs } from './pool.js';
 import { cpuOptimizerOverrides } from './optim.js';
+import { thresholdBackwardF32 } from './elementwise.js';
+import { sameShape } from '../../../shape.js';
 
 /**
  * What the overrides need from the tensor layer: the op registry (to fall back to an op's
@@ -72,6 +74,9 @@ export function cpuOverrides(wrap: (data: Float32Array | Float64Array | Int32Arr
       if (!r) return deps!.getOpDef('maxPool2d')!.impl(inputs as Tensor[], attrs);
       return [deps!.fromHandle(wrap(r.values), 'float32', r.shape, x.device), deps!.fromHandle(wrap(r.indices), 'int32', r.shape, x.device)];
     },
+    // relu's backward in one pass: g where y > threshold, else 0 (no mask array)
+    thresholdBackward: withFallback('thresholdBackward', wrap, ([g, y], a) =>
+      sameShape(g!.shape, y!.shape) ? thresholdBackwardF32(dense(g!), dense(y!), a.threshold as number) : null),
     conv2d: withFallback('conv2d', wrap, ([x, w, b], a) =>
       is2d(a, x, w) ? conv2dForward(dense(x!), dense(w!), b ? dense(b) : null, a as unknown as ConvAttrs) : null),
     conv2dWeightGrad: withFallback('conv2dWeightGrad', wrap, ([x, g], a) =>

@@ -84,6 +84,7 @@ export class FunctionBuilder {
   set(i: number): this { return this.op(0x21, ...uleb(i)); }
   tee(i: number): this { return this.op(0x22, ...uleb(i)); }
   i32(v: number): this { return this.op(0x41, ...sleb(v)); }
+  f32(v: number): this { return this.op(0x43, ...new Uint8Array(new Float32Array([v]).buffer)); }
 
   // --- i32 arithmetic and comparison
   add(): this { return this.op(0x6a); }
@@ -100,6 +101,10 @@ export class FunctionBuilder {
   eqz(): this { return this.op(0x45); }
   ltS(): this { return this.op(0x48); }
   geS(): this { return this.op(0x4e); }
+  /** Unsigned less-than: a negative index compares as huge, so `i <u n` is a bounds check. */
+  ltU(): this { return this.op(0x49); }
+  eq(): this { return this.op(0x46); }
+  and(): this { return this.op(0x71); }
 
   // --- scalar memory
   f32Load(offset = 0): this { return this.op(0x2a, ...this.mem(2, offset)); }

@@ -16,6 +16,7 @@
  * @packageDocumentation
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
+import { convForward, im2colB } from './conv-module.js';
 
 /** Shape of the register tile and which instructions the module may use. */
 export interface GemmConfig {
@@ -35,6 +36,7 @@ export interface GemmConfig {
 /** Function indices inside the module (calls use them; exports use the names). */
 const MICRO = 0;
 const GEMM = 1;
+const IM2COL_B = 3;
 
 /**
  * micro(ap, bp, cp, kc, ldc, accumulate): one MR×NR tile of C over kc steps of packed A and B.
@@ -155,11 +157,14 @@ function gemmBatched(): FunctionBuilder {
   return f;
 }
 
-/** The GEMM module's bytes for `cfg` (exports `micro`, `gemm`, `gemmBatched`). */
+/** The GEMM module's bytes for `cfg` (exports `micro`, `gemm`, `gemmBatched`, `im2colB`, `convForward`). */
 export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
+  // the order fixes the function indices MICRO, GEMM, IM2COL_B used by calls
   return buildModule({ minPages: cfg.minPages, maxPages: cfg.maxPages, shared: cfg.shared }, [
     { name: 'micro', fn: microKernel(cfg) },
     { name: 'gemm', fn: gemmDriver(cfg) },
     { name: 'gemmBatched', fn: gemmBatched() },
+    { name: 'im2colB', fn: im2colB(cfg.nr) },
+    { name: 'convForward', fn: convForward(cfg.mr, GEMM, IM2COL_B) },
   ]);
 }

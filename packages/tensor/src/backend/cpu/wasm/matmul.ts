@@ -18,7 +18,7 @@ import { takeF32 } from '../array-pool.js';
 /** K-block depth: a packed B panel (KC·NR floats = 8 KiB) stays in L1 across an M block. */
 export const KC = 256;
 /** Row panels per M block: MC_PANELS·MR·KC floats of A (128 KiB) stay in L2. */
-const MC_PANELS = 32;
+export const MC_PANELS = 32;
 /** Products below this many flops stay on the calling thread (~0.1 ms at ~50 GFLOP/s; a spinning helper wakes in a few µs). */
 export const PARALLEL_FLOPS = 5e6;
 
