@@ -5,6 +5,7 @@
  */
 import { CONTRACT_VERSION, type Backend } from './backend/backend.js';
 import { createCpuBackend } from './backend/cpu/cpu-backend.js';
+import { withCpuFallback, type PartialBackend } from './backend/cpu-fallback.js';
 import { DeviceError } from './errors.js';
 
 /** A device: its backend type and index, printed as PyTorch prints it (`cpu`, `webgpu:0`). */
@@ -25,27 +26,30 @@ export type DeviceLike = Device | string;
 
 interface Entry {
   backend: Backend | null;
-  init?: () => Promise<Backend>;
+  init?: () => Promise<PartialBackend>;
 }
 
 const registry = new Map<string, Entry>();
 const devices = new Map<string, Device>();
 
-function checkContract(type: string, b: Backend): Backend {
+/** Checks the contract version, then fills missing compute primitives with the CPU fallback. */
+function checkContract(type: string, b: PartialBackend): Backend {
   if (b.contractVersion !== CONTRACT_VERSION) {
     throw new DeviceError(
       `registerBackend('${type}'): backend '${b.name}' implements Backend contract v${b.contractVersion}, ` +
         `but this @kiln/tensor expects v${CONTRACT_VERSION}. Upgrade the backend package (or @kiln/tensor) so both match.`,
     );
   }
-  return b;
+  return withCpuFallback(b);
 }
 
 /**
  * Registers a backend under a device type. Pass a ready backend, or an async initialiser that
  * `initDevice(type)` will call once (used for WebGPU, whose adapter is found asynchronously).
+ * Compute primitives the backend leaves out run on the CPU, with a one-time warning each
+ * (see {@link withCpuFallback}).
  */
-export function registerBackend(type: string, backend: Backend | (() => Promise<Backend>)): void {
+export function registerBackend(type: string, backend: PartialBackend | (() => Promise<PartialBackend>)): void {
   if (typeof backend === 'function') registry.set(type, { backend: null, init: backend });
   else registry.set(type, { backend: checkContract(type, backend) });
 }

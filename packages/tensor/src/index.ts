@@ -12,6 +12,7 @@ export { Device, getDevice, registerBackend, initDevice, isDeviceAvailable, back
 export type { DeviceLike } from './device.js';
 export { createCpuBackend, CpuHandle } from './backend/cpu/cpu-backend.js';
 export { CONTRACT_VERSION } from './backend/backend.js';
+export { withCpuFallback, FALLBACK_METHODS, type PartialBackend, type FallbackMethod } from './backend/cpu-fallback.js';
 export type { Backend, Handle, Operand, UnaryOp, BinaryOp, ReduceOp, ScanOp, RandomKind, Capabilities, CompositeKernel } from './backend/backend.js';
 export type { View } from './shape.js';
 export { broadcastShapes, contiguousStrides, numelOf } from './shape.js';
