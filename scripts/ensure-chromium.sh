@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure Debian's `chromium` is installed, for the browser suites (apps/examples/test/browser*.test.ts:
 # the browser demo and WebGPU in headless chromium) and for the SwiftShader Vulkan driver that the Node
-# WebGPU tests point Dawn at (/usr/lib/chromium/vk_swiftshader_icd.json).
+# WebGPU tests point Dawn at (/usr/lib/chromium/vk_swiftshader_icd.json), plus `libvulkan1`, the Vulkan
+# loader through which Dawn (the `webgpu` npm package) reaches that driver in Node.
 #   - chromium present: prints nothing, exits 0 (idempotent)
 #   - missing, root, apt-get available: `apt-get update` + `apt-get install chromium`
 #   - otherwise: prints why the browser suites will be skipped and exits 0 (never fails the set-up)
@@ -9,6 +10,18 @@
 set -uo pipefail
 
 CHROMIUM="${KILN_CHROMIUM:-/usr/bin/chromium}"
+
+# the Vulkan loader for Dawn in Node (packages/backend-webgpu's Node suites skip, saying why, without it)
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[ensure-chromium] installing Debian's libvulkan1 (Vulkan loader for WebGPU in Node)"
+    (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends libvulkan1 >/dev/null) ||
+      echo "[ensure-chromium] apt-get install libvulkan1 failed; the Node WebGPU suites will be skipped" >&2
+  else
+    echo "[ensure-chromium] libvulkan1 is missing (run: sudo apt-get install libvulkan1); the Node WebGPU suites will be skipped" >&2
+  fi
+fi
+
 [ -x "$CHROMIUM" ] && exit 0
 
 skip() {

@@ -1,8 +1,8 @@
 /**
  * `--device cpu|webgpu` for the examples (PyTorch's `device = torch.device("cuda" if … else "cpu")`).
- * WebGPU needs one async set-up call; when there is no adapter, or the only adapter is SwiftShader
- * (a CPU emulation whose Dawn/Vulkan driver crashes Node at random on some machines, see
- * packages/backend-webgpu/README.md), this throws a DeviceError that says what to do instead.
+ * WebGPU needs one async set-up call; when there is no adapter this throws a DeviceError that says
+ * what to do instead. On a machine without a GPU the adapter is SwiftShader (Vulkan on the CPU):
+ * it works, but is slower than the CPU backend, and the script says so.
  */
 import { DeviceError, initDevice, registerBackend } from '@kiln/tensor';
 
@@ -14,12 +14,8 @@ export async function setupDevice(name: string): Promise<string> {
   registerBackend('webgpu', async () => {
     const { adapter, device } = await requestDevice(); // throws a clear DeviceError when there is no adapter
     const info = (adapter as { info?: { vendor?: string; architecture?: string } }).info;
-    if (/swiftshader/i.test(`${info?.vendor} ${info?.architecture}`) && !process.env.KILN_ALLOW_SWIFTSHADER) {
-      device.destroy();
-      throw new DeviceError(
-        "--device webgpu: the only WebGPU adapter here is SwiftShader (Vulkan on the CPU), whose Dawn driver crashes Node at random " +
-          '(see packages/backend-webgpu/README.md). Use --device cpu, run on a machine with a GPU, or set KILN_ALLOW_SWIFTSHADER=1 to try anyway.',
-      );
+    if (/swiftshader/i.test(`${info?.vendor} ${info?.architecture}`)) {
+      console.warn('--device webgpu: the WebGPU adapter is SwiftShader (Vulkan emulated on the CPU): correct, but slower than --device cpu.');
     }
     return createWebGPUBackend(device);
   });
