@@ -102,14 +102,16 @@ export class WorkerPool {
 
   /**
    * Calls `fn(...args, u0, u1)` over `units` work units split across up to `threads` threads
-   * (the calling thread included). Returns once every range is done; throws if a worker trapped.
+   * (the calling thread included). Returns once every range is done, with the first unit of each
+   * range (kernels that keep per-thread partial results put them at their range's first unit);
+   * throws if a worker trapped.
    */
-  run(fn: string, args: readonly number[], units: number, threads: number, local: (u0: number, u1: number) => void): void {
+  run(fn: string, args: readonly number[], units: number, threads: number, local: (u0: number, u1: number) => void): number[] {
     if (threads > 1 && WorkerPool.supported()) this.grow(threads - 1);
     const helpers = threads > 1 ? this.readyWorkers(threads - 1) : [];
     if (helpers.length === 0 || units < 2) {
       local(0, units);
-      return;
+      return [0];
     }
     const c = this.control;
     const parts = Math.min(units, helpers.length + 1);
@@ -140,6 +142,7 @@ export class WorkerPool {
       }
     }
     if (Atomics.load(c, CTRL.error) !== 0) throw new Error(`kernel worker trapped in ${fn}`);
+    return Array.from({ length: parts }, (_, i) => cut(i));
   }
 
   /** Stops every worker (the pool can grow again afterwards). */

@@ -3,7 +3,7 @@
  * overrides of functional's `conv2d`, `conv2dWeightGrad` and `convTranspose2d` ops (groups = 1):
  * - forward: y[b] = W [Cout, C·kh·kw] @ cols(x[b]), the columns packed straight from the image by
  *   WebAssembly, image by image on every kernel thread (wasm/conv-module.ts);
- * - weight gradient: dWᵀ = cols(x) [C·kh·kw, B·L] @ gyᵀ [B·L, Cout] — one GEMM over the batch;
+ * - weight gradient: dWᵀ = Σ_b cols(x_b) [C·kh·kw, L] @ gy_bᵀ [L, Cout], per image in WebAssembly;
  * - transposed convolution (the input gradient): cols = Wᵀ @ x[b], added back by col2im.
  * Each returns null when it does not apply (other dtype, groups, rank, no SIMD) so the caller can
  * run functional's own decomposition.
@@ -13,7 +13,7 @@ import { KC, MC_PANELS, PARALLEL_FLOPS, runGemm } from '../wasm/matmul.js';
 import { getNumThreads } from '../../../threads/num-threads.js';
 import { packA, packB } from '../wasm/pack.js';
 import { MR, NR, wasmRuntime } from '../wasm/runtime.js';
-import { col2imAdd, packBRows, packIm2colA, type Conv2dGeometry } from './im2col-pack.js';
+import { col2imAdd, type Conv2dGeometry } from './im2col-pack.js';
 import { takeF32 } from '../array-pool.js';
 
 /** A contiguous float32 operand: its buffer and the offset of element 0. */
@@ -78,24 +78,50 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
   return { data: out, shape: [g.B, Cout, OH, OW] };
 }
 
-/** conv2dWeightGrad: x [B, C, H, W], gy [B, Cout, OH, OW] → dW [Cout, C, kh, kw]. */
+/**
+ * conv2dWeightGrad: x [B, C, H, W], gy [B, Cout, OH, OW] → dW [Cout, C, kh, kw], as
+ * dWᵀ = Σ_b cols(x_b) · gy_bᵀ in WebAssembly: every kernel thread packs and multiplies its own images
+ * into its own partial sum, and the partial sums are added here.
+ */
 export function conv2dWeightGrad(x: Dense, gy: Dense, weightShape: readonly number[], a: ConvAttrs): { data: Float32Array; shape: number[] } | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
   const [Cout, , kh, kw] = weightShape as [number, number, number, number];
   const [, , OH, OW] = gy.shape as [number, number, number, number];
   const g = geometry(x, kh, kw, a, OH, OW);
   const rows = g.C * kh * kw;
   const L = OH * OW;
-  const rowOffsets = new Int32Array(g.B * L);
-  for (let b = 0; b < g.B; b++) for (let l = 0; l < L; l++) rowOffsets[b * L + l] = gy.offset + b * Cout * L + l;
-  const res = runGemm({
-    G: 1, rows, K: g.B * L, N: Cout, nA: 1, nB: 1,
-    packA: (mem, at, _i, mPad) => packIm2colA(mem, at, x.data, x.offset, g, mPad),
-    packB: (mem, at, _i, nPad) => packBRows(mem, at, gy.data, rowOffsets, L, Cout, nPad),
-  });
-  if (!res) return null;
-  // the GEMM computed dWᵀ [C·kh·kw, Cout]
-  const out = takeF32(Cout * rows);
-  for (let r = 0; r < rows; r++) for (let co = 0; co < Cout; co++) out[co * rows + r] = res.mem[res.cAt + r * res.nPad + co]!;
+  const image = g.C * g.H * g.W;
+  const mPad = roundUp(rows, MR);
+  const nPad = roundUp(Cout, NR);
+  // kernel memory (floats): images | output gradients | per-range A, B and partial-sum slots
+  const aSlot = roundUp(mPad * L, 16);
+  const bSlot = roundUp(L * nPad, 16);
+  const cSlot = roundUp(mPad * nPad, 16);
+  const xAt = 0;
+  const gyAt = roundUp(g.B * image, 16);
+  const aAt = roundUp(gyAt + g.B * Cout * L, 16);
+  const bAt = aAt + g.B * aSlot;
+  const cAt = bAt + g.B * bSlot;
+  const mem = rt.reserve((cAt + g.B * cSlot) * 4);
+  if (!mem) return null;
+  mem.set(x.data.subarray(x.offset, x.offset + g.B * image), xAt);
+  mem.set(gy.data.subarray(gy.offset, gy.offset + g.B * Cout * L), gyAt);
+  const args = [aAt * 4, aSlot * 4, bAt * 4, bSlot * 4, xAt * 4, gyAt * 4, cAt * 4, cSlot * 4, mPad, nPad, KC, MC_PANELS,
+    Cout, g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW];
+  const flops = 2 * g.B * mPad * nPad * L;
+  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
+  const run = (u0: number, u1: number) => rt.exports.convWeightGrad(...args, u0, u1);
+  const starts = rt.pool ? rt.pool.run('convWeightGrad', args, g.B, threads, run) : (run(0, g.B), [0]);
+  // dWᵀ [rows, Cout] (pitch nPad) summed over the ranges' slots, written transposed
+  const out = takeF32(Cout * rows, false); // every element is written
+  for (let r = 0; r < rows; r++) {
+    for (let co = 0; co < Cout; co++) {
+      let v = 0;
+      for (const u of starts) v += mem[cAt + u * cSlot + r * nPad + co]!;
+      out[co * rows + r] = v;
+    }
+  }
   return { data: out, shape: [...weightShape] };
 }
 

@@ -104,10 +104,145 @@ export function convForward(mr: number, gemmIndex: number, im2colIndex: number):
     f.get(slot).get(x).get(u).get(image).mul().add();
     for (const p of [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, nPad, kc]) f.get(p);
     f.call(im2colIndex);
-    // gemm(a, b, c, mPad, nPad, K, kc, ldc, mcPanels, m0, m1)
+    // gemm(a, b, c, mPad, nPad, K, kc, ldc, mcPanels, m0, m1, accumulate = 0)
     f.get(a).get(slot).get(c).get(u).get(cStride).mul().add();
     f.get(mPad).get(nPad).get(C).get(kh).mul().get(kw).mul().get(kc).get(nPad).i32(2).shl().get(mcPanels);
+    f.i32(0).get(mPad).i32(mr).divU().i32(0);
+    f.call(gemmIndex);
+  });
+  return f;
+}
+
+/**
+ * im2colA(dst, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc): packs the columns of
+ * one image as GEMM operand A for the weight gradient: rows (c, i, j) (C·kh·kw of them, zero rows
+ * up to mPad), K = OH·OW columns (oh, ow); K-blocks of kc, panels of `mr` rows stored k-major.
+ */
+export function im2colA(mr: number): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder(Array<ValType>(17).fill(I));
+  const [dst, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc] = Array.from({ length: 17 }, (_, i) => i) as number[] as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  const [rows, khw, L, p0, kcp, r0, lane, r, c, i, j, plane, d, kk, oh, ow, ih, iw, ok] = Array.from({ length: 19 }, () => f.local(I)) as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  f.get(kh).get(kw).mul().set(khw);
+  f.get(C).get(khw).mul().set(rows);
+  f.get(OH).get(OW).mul().set(L);
+  f.for(p0, () => f.i32(0), () => f.get(L), 0, () => {
+    f.get(kc).get(L).get(p0).sub().get(L).get(p0).sub().get(kc).gtS().select().set(kcp);
+    f.for(r0, () => f.i32(0), () => f.get(mPad), mr, () => {
+      f.for(lane, () => f.i32(0), () => f.i32(mr), 1, () => {
+        // d = dst + (p0·mPad + r0·kcp + lane)·4: this lane's first float in the panel
+        f.get(dst).get(p0).get(mPad).mul().get(r0).get(kcp).mul().add().get(lane).add().i32(2).shl().add().set(d);
+        f.get(r0).get(lane).add().set(r);
+        f.get(r).get(rows).ltS().if();
+        {
+          f.get(r).get(khw).divU().set(c);
+          f.get(r).get(c).get(khw).mul().sub().get(kw).divU().set(i);
+          f.get(r).get(c).get(khw).mul().sub().get(i).get(kw).mul().sub().set(j);
+          f.get(x).get(c).get(H).mul().get(W).mul().i32(2).shl().add().set(plane);
+          // (oh, ow) of column p0, then stepped along
+          f.get(p0).get(OW).divU().set(oh);
+          f.get(p0).get(oh).get(OW).mul().sub().set(ow);
+          f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
+            f.get(oh).get(sh).mul().get(ph).sub().get(i).get(dh).mul().add().set(ih);
+            f.get(ow).get(sw).mul().get(pw).sub().get(j).get(dw).mul().add().set(iw);
+            f.get(ih).get(H).ltU().get(iw).get(W).ltU().and().set(ok);
+            f.get(d);
+            f.get(plane).get(ih).get(W).mul().get(iw).add().i32(2).shl().add().get(x).get(ok).select().f32Load();
+            f.f32(0).get(ok).select();
+            f.f32Store();
+            f.get(d).i32(4 * mr).add().set(d);
+            f.get(ow).i32(1).add().tee(ow).get(OW).eq().if();
+            f.i32(0).set(ow);
+            f.get(oh).i32(1).add().set(oh);
+            f.end();
+          });
+        }
+        f.else();
+        f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
+          f.get(d).f32(0).f32Store();
+          f.get(d).i32(4 * mr).add().set(d);
+        });
+        f.end();
+      });
+    });
+    f.get(p0).get(kc).add().set(p0);
+  });
+  return f;
+}
+
+/**
+ * packBT(dst, src, K, N, nPad, kc): packs B = Sᵀ where S is [N, K] row-major (B(k, n) = S[n·K + k])
+ * into K-blocks of kc and panels of `nr` columns; columns past N are zero. For the weight gradient,
+ * S is one image's output gradient [Cout, OH·OW].
+ */
+export function packBT(nr: number): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder(Array<ValType>(6).fill(I));
+  const [dst, src, K, N, nPad, kc] = [0, 1, 2, 3, 4, 5];
+  const [p0, kcp, n0, lane, n, s, d, kk] = Array.from({ length: 8 }, () => f.local(I)) as [number, number, number, number, number, number, number, number];
+  f.for(p0, () => f.i32(0), () => f.get(K), 0, () => {
+    f.get(kc).get(K).get(p0).sub().get(K).get(p0).sub().get(kc).gtS().select().set(kcp);
+    f.for(n0, () => f.i32(0), () => f.get(nPad), nr, () => {
+      f.for(lane, () => f.i32(0), () => f.i32(nr), 1, () => {
+        // d = dst + (p0·nPad + n0·kcp + lane)·4; the source row n is read along k
+        f.get(dst).get(p0).get(nPad).mul().get(n0).get(kcp).mul().add().get(lane).add().i32(2).shl().add().set(d);
+        f.get(n0).get(lane).add().set(n);
+        f.get(n).get(N).ltS().if();
+        f.get(src).get(n).get(K).mul().get(p0).add().i32(2).shl().add().set(s);
+        f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
+          f.get(d).get(s).f32Load().f32Store();
+          f.get(s).i32(4).add().set(s);
+          f.get(d).i32(4 * nr).add().set(d);
+        });
+        f.else();
+        f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
+          f.get(d).f32(0).f32Store();
+          f.get(d).i32(4 * nr).add().set(d);
+        });
+        f.end();
+      });
+    });
+    f.get(p0).get(kc).add().set(p0);
+  });
+  return f;
+}
+
+/**
+ * convWeightGrad(aScratch, aStride, bScratch, bStride, x, gy, c, cStride, mPad, nPad, kc, mcPanels,
+ * Cout, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, u0, u1): dWᵀ [C·kh·kw, Cout] summed over
+ * the images u in [u0, u1): for each, A = cols(x_u), B = gy_uᵀ, C += A·B. The thread's sum goes to
+ * the slot of its first image (`c + u0·cStride`, likewise the packing scratch), so threads never
+ * share memory; the caller adds the slots of the ranges it handed out.
+ */
+export function convWeightGrad(mr: number, gemmIndex: number, im2colAIndex: number, packBTIndex: number): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder(Array<ValType>(28).fill(I));
+  const [aScratch, aStride, bScratch, bStride, x, gy, c, cStride, mPad, nPad, kc, mcPanels, Cout, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, u0, u1] =
+    Array.from({ length: 28 }, (_, i) => i) as number[] as [
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+    ];
+  const [u, aSlot, bSlot, cSlot, image, L] = Array.from({ length: 6 }, () => f.local(I)) as [number, number, number, number, number, number];
+  f.get(aScratch).get(u0).get(aStride).mul().add().set(aSlot);
+  f.get(bScratch).get(u0).get(bStride).mul().add().set(bSlot);
+  f.get(c).get(u0).get(cStride).mul().add().set(cSlot);
+  f.get(C).get(H).mul().get(W).mul().i32(2).shl().set(image);
+  f.get(OH).get(OW).mul().set(L);
+  f.for(u, () => f.get(u0), () => f.get(u1), 1, () => {
+    f.get(aSlot).get(x).get(u).get(image).mul().add();
+    for (const p of [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc]) f.get(p);
+    f.call(im2colAIndex);
+    f.get(bSlot).get(gy).get(u).get(Cout).mul().get(L).mul().i32(2).shl().add();
+    f.get(L).get(Cout).get(nPad).get(kc);
+    f.call(packBTIndex);
+    // gemm(a, b, c, mPad, nPad, K = L, kc, ldc, mcPanels, 0, mPad / mr, accumulate = u > u0)
+    f.get(aSlot).get(bSlot).get(cSlot).get(mPad).get(nPad).get(L).get(kc).get(nPad).i32(2).shl().get(mcPanels);
     f.i32(0).get(mPad).i32(mr).divU();
+    f.get(u).get(u0).gtS();
     f.call(gemmIndex);
   });
   return f;

@@ -105,6 +105,7 @@ export class FunctionBuilder {
   ltU(): this { return this.op(0x49); }
   eq(): this { return this.op(0x46); }
   and(): this { return this.op(0x71); }
+  or(): this { return this.op(0x72); }
 
   // --- scalar memory
   f32Load(offset = 0): this { return this.op(0x2a, ...this.mem(2, offset)); }

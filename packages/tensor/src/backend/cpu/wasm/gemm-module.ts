@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
-import { convForward, im2colB } from './conv-module.js';
+import { convForward, convWeightGrad, im2colA, im2colB, packBT } from './conv-module.js';
 
 /** Shape of the register tile and which instructions the module may use. */
 export interface GemmConfig {
@@ -37,6 +37,8 @@ export interface GemmConfig {
 const MICRO = 0;
 const GEMM = 1;
 const IM2COL_B = 3;
+const IM2COL_A = 5;
+const PACK_BT = 6;
 
 /**
  * micro(ap, bp, cp, kc, ldc, accumulate): one MR×NR tile of C over kc steps of packed A and B.
@@ -90,14 +92,15 @@ function microKernel(cfg: GemmConfig): FunctionBuilder {
 }
 
 /**
- * gemm(a, b, c, mPad, nPad, K, kc, ldc, mcPanels, m0, m1): C rows of A panels [m0, m1) ×
- * every B panel, K-blocked by kc and M-blocked by mcPanels panels.
+ * gemm(a, b, c, mPad, nPad, K, kc, ldc, mcPanels, m0, m1, accumulate): C rows of A panels [m0, m1)
+ * × every B panel, K-blocked by kc and M-blocked by mcPanels panels. C = A·B, or C += A·B when
+ * `accumulate` is non-zero (the convolution weight gradient sums one product per image).
  */
 function gemmDriver(cfg: GemmConfig): FunctionBuilder {
   const { mr, nr } = cfg;
   const I = ValType.i32;
-  const f = new FunctionBuilder(Array<ValType>(11).fill(I));
-  const [aPtr, bPtr, cPtr, mPad, nPad, K, kc, ldc, mcPanels, m0, m1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const f = new FunctionBuilder(Array<ValType>(12).fill(I));
+  const [aPtr, bPtr, cPtr, mPad, nPad, K, kc, ldc, mcPanels, m0, m1, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const [p, kcp, aBlk, bBlk, ib, ie, j, bp, i, nPanels] = Array.from({ length: 10 }, () => f.local(I)) as [
     number, number, number, number, number, number, number, number, number, number,
   ];
@@ -117,7 +120,7 @@ function gemmDriver(cfg: GemmConfig): FunctionBuilder {
           f.get(aBlk).get(i).get(kcp).mul().i32(4 * mr).mul().add(); // ap
           f.get(bp);
           f.get(cPtr).get(i).i32(mr).mul().get(ldc).mul().add().get(j).i32(4 * nr).mul().add(); // cp
-          f.get(kcp).get(ldc).get(p);
+          f.get(kcp).get(ldc).get(p).get(accumulate).or(); // later K-blocks always add
           f.call(MICRO);
         });
       });
@@ -150,21 +153,24 @@ function gemmBatched(): FunctionBuilder {
     f.get(a).get(bi).get(aStride).mul().add();
     f.get(b).get(bi).get(bStride).mul().add();
     f.get(c).get(bi).get(cStride).mul().add();
-    f.get(mPad).get(nPad).get(K).get(kc).get(ldc).get(mcPanels).get(p0).get(p1);
+    f.get(mPad).get(nPad).get(K).get(kc).get(ldc).get(mcPanels).get(p0).get(p1).i32(0);
     f.call(GEMM);
     f.get(u).get(p1).add().get(p0).sub().set(u);
   });
   return f;
 }
 
-/** The GEMM module's bytes for `cfg` (exports `micro`, `gemm`, `gemmBatched`, `im2colB`, `convForward`). */
+/** The GEMM module's bytes for `cfg` (exports `micro`, `gemm`, `gemmBatched` and the convolution kernels of conv-module.ts). */
 export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
-  // the order fixes the function indices MICRO, GEMM, IM2COL_B used by calls
+  // the order fixes the function indices (MICRO, GEMM, IM2COL_B, IM2COL_A, PACK_BT) used by calls
   return buildModule({ minPages: cfg.minPages, maxPages: cfg.maxPages, shared: cfg.shared }, [
     { name: 'micro', fn: microKernel(cfg) },
     { name: 'gemm', fn: gemmDriver(cfg) },
     { name: 'gemmBatched', fn: gemmBatched() },
     { name: 'im2colB', fn: im2colB(cfg.nr) },
     { name: 'convForward', fn: convForward(cfg.mr, GEMM, IM2COL_B) },
+    { name: 'im2colA', fn: im2colA(cfg.mr) },
+    { name: 'packBT', fn: packBT(cfg.nr) },
+    { name: 'convWeightGrad', fn: convWeightGrad(cfg.mr, GEMM, IM2COL_A, PACK_BT) },
   ]);
 }

@@ -77,10 +77,11 @@ export function detectFeatures(): WasmFeatures {
 /** The exports of the GEMM module (all arguments are i32; pointers are byte offsets). */
 export interface GemmExports {
   micro(ap: number, bp: number, cp: number, kc: number, ldc: number, accumulate: number): void;
-  gemm(a: number, b: number, c: number, mPad: number, nPad: number, K: number, kc: number, ldc: number, mcPanels: number, m0: number, m1: number): void;
+  gemm(a: number, b: number, c: number, mPad: number, nPad: number, K: number, kc: number, ldc: number, mcPanels: number, m0: number, m1: number, accumulate: number): void;
   gemmBatched(...args: number[]): void;
   im2colB(...args: number[]): void;
   convForward(...args: number[]): void;
+  convWeightGrad(...args: number[]): void;
 }
 
 /** A live GEMM module: its memory, exports, and (with shared memory) a worker pool. */
@@ -95,7 +96,7 @@ export class WasmRuntime {
     const module = new WebAssembly.Module(buildGemmModule(cfg));
     this.memory = new WebAssembly.Memory({ initial: cfg.minPages, maximum: cfg.maxPages, shared: cfg.shared });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
-    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, ['gemmBatched', 'convForward']) : null;
+    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, ['gemmBatched', 'convForward', 'convWeightGrad']) : null;
     this.f32View = new Float32Array(this.memory.buffer);
   }
 
