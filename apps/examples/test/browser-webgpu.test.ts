@@ -61,6 +61,23 @@ describe.skipIf(skipReason !== null)('WebGPU in headless chromium', () => {
     expect(r.smoke.length).toBeGreaterThanOrEqual(10);
   }, 60_000);
 
+  it('fast kernels (tiled matmul, tree reductions, softmax/pool overrides) agree with the CPU (?fast=1)', async () => {
+    const r = await check('?loop=0&fast=1', 170_000);
+    const fast = r.fast ?? [];
+    for (const f of fast.filter((c) => c.name.startsWith('timing'))) console.log(`[browser-webgpu.test] ${f.name}: ${f.detail}`);
+    const failed = fast.filter((c) => !c.ok);
+    expect(failed.map((f) => `${f.name}: ${f.detail}`)).toEqual([]);
+    expect(fast.length).toBeGreaterThanOrEqual(50);
+  }, 180_000);
+
+  it('fused conv2d (+ backward) and optimizer-step overrides agree with the CPU (?convoptim=1)', async () => {
+    const r = await check('?loop=0&convoptim=1', 170_000);
+    const res = r.convOptim ?? [];
+    const failed = res.filter((c) => !c.ok);
+    expect(failed.map((f) => `${f.name}: ${f.detail}`)).toEqual([]);
+    expect(res.length).toBeGreaterThanOrEqual(35);
+  }, 180_000);
+
   it.skipIf(!conformance)('passes the Backend conformance suite in the page (opt out: KILN_BROWSER_CONFORMANCE=0)', async () => {
     const r = await check('?loop=0&conformance=1', 170_000);
     const c = r.conformance!;

@@ -10,9 +10,10 @@ import {
 import { GpuRuntime } from './runtime.js';
 import { binaryCode, castCode, copyCode, copyIntoCode, fillCode, unaryCode, whereCode } from './kernels/elementwise.js';
 import { gatherCode, scatterCode } from './kernels/gather.js';
-import { matmulCode } from './kernels/matmul.js';
-import { reduceCode, scanCode, sortCode } from './kernels/reduce.js';
+import { checkMatmulGrid, matmulCode, operandLoad } from './kernels/matmul.js';
+import { reduceCode, reducedStride, reduceTreeCode, scanCode, sortCode, TREE_CHUNK, TREE_WG, useTree } from './kernels/reduce.js';
 import { wgslType } from './wgsl.js';
+import { webgpuOverrides } from './overrides/index.js';
 
 /** A GPU buffer with its element count and a reference count. */
 export class GpuHandle {
@@ -118,7 +119,32 @@ export function createWebGPUBackend(device: GPUDevice): Backend & { runtime: Gpu
         if (outer > 0) backend.fill({ handle: out, dtype: outDtype, view: { shape: [outer], strides: [1], offset: 0 } }, op === 'prod' ? 1 : 0);
         return out;
       }
-      run(reduceCode(op, x.dtype, outDtype, v.shape.length), [rt.meta([outer, inner, ...v.shape, ...viewMeta(v)]), buf(x), out.buffer], outer);
+      if (outer === 0) return out;
+      if (!useTree(outer, inner)) {
+        run(reduceCode(op, x.dtype, outDtype, v.shape.length), [rt.meta([outer, inner, ...v.shape, ...viewMeta(v)]), buf(x), out.buffer], outer);
+        return out;
+      }
+      // few outputs, long reductions: workgroups share each output (pass 1), then one workgroup
+      // per output combines the chunk partials (pass 2) when there is more than one chunk
+      const nd = v.shape.length;
+      const flat = reducedStride(v, axes.length);
+      const chunk = Math.max(TREE_CHUNK, Math.ceil(inner / rt.maxWorkgroups / TREE_WG) * TREE_WG);
+      const chunks = Math.ceil(inner / chunk);
+      const src = flat === null ? 'view' : 'flat';
+      const meta = rt.meta([outer, inner, chunk, chunks, flat ?? 0, ...v.shape, ...viewMeta(v)]);
+      if (chunks === 1) {
+        rt.dispatch(reduceTreeCode(op, x.dtype, outDtype, nd, src, true), [meta, buf(x), out.buffer], [1, outer]);
+        return out;
+      }
+      const arg = op !== 'sum' && op !== 'prod';
+      const pv = rt.pool.acquire(outer * chunks * 4);
+      const pi = arg ? rt.pool.acquire(outer * chunks * 4) : null;
+      rt.dispatch(reduceTreeCode(op, x.dtype, outDtype, nd, src, false), [meta, buf(x), pv, ...(pi ? [pi] : [])], [chunks, outer]);
+      const meta2 = rt.meta([outer, chunks, chunks, 1, 0]);
+      rt.dispatch(reduceTreeCode(op, x.dtype, outDtype, 0, 'partial', true), [meta2, pv, ...(pi ? [pi] : []), out.buffer], [1, outer]);
+      // the pool hands released buffers out again only after the submit that runs these dispatches
+      rt.pool.release(pv);
+      if (pi) rt.pool.release(pi);
       return out;
     },
     scan: (op, x, axis, outDtype) => {
@@ -149,9 +175,28 @@ export function createWebGPUBackend(device: GPUDevice): Backend & { runtime: Gpu
         backend.fill({ handle: out, dtype: outDtype, view: { shape: [B * M * N], strides: [1], offset: 0 } }, 0);
         return out;
       }
-      const side = (o: Operand) => [o.view.offset, ...o.view.strides.slice(0, nd - 2), o.view.strides[nd - 2]!, o.view.strides[nd - 1]!];
-      const m = [B, M, N, K, nd - 2, ...batchShape, ...side(a), ...side(b)];
-      rt.dispatch(matmulCode(a.dtype, nd - 2), [rt.meta(m), buf(a), buf(b), out.buffer], [Math.ceil(N / 32), Math.ceil(M / 32), B]);
+      // each operand as (offset, batch strides, outer stride, inner stride): A's outer axis is M, B's is N
+      const av = a.view, bv = b.view;
+      const aSide = [av.offset, ...av.strides.slice(0, nd - 2), av.strides[nd - 2]!, av.strides[nd - 1]!];
+      const bSide = [bv.offset, ...bv.strides.slice(0, nd - 2), bv.strides[nd - 1]!, bv.strides[nd - 2]!];
+      // 64×64 tiles, unless that leaves too few workgroups to fill a GPU (then 32×32)
+      const W = Math.ceil(M / 64) * Math.ceil(N / 64) * B >= 16 ? 16 : 8;
+      const S = 4 * W;
+      const variant = {
+        dtype: a.dtype, nb: nd - 2, W, out4: N % 4 === 0,
+        a: operandLoad(aSide[0]!, aSide.slice(1, nd - 1), aSide[nd - 1]!, aSide[nd]!, M, K),
+        b: operandLoad(bSide[0]!, bSide.slice(1, nd - 1), bSide[nd - 1]!, bSide[nd]!, N, K),
+      } as const;
+      const code = matmulCode(variant);
+      // more row tiles or batches than one dispatch dimension allows: split into several dispatches
+      const rowTiles = Math.ceil(M / S), colTiles = Math.ceil(N / S), lim = rt.maxWorkgroups;
+      checkMatmulGrid(N, colTiles, lim);
+      for (let b0 = 0; b0 < B; b0 += lim) {
+        for (let r0 = 0; r0 < rowTiles; r0 += lim) {
+          const m = [B, M, N, K, nd - 2, ...batchShape, ...aSide, ...bSide, r0, b0];
+          rt.dispatch(code, [rt.meta(m), buf(a), buf(b), out.buffer], [colTiles, Math.min(lim, rowTiles - r0), Math.min(lim, B - b0)]);
+        }
+      }
       return out;
     },
     gather: (x, axis, index) => {
@@ -204,6 +249,7 @@ export function createWebGPUBackend(device: GPUDevice): Backend & { runtime: Gpu
       run(fillCode(dst.dtype, dst.view.shape.length), [rt.meta(m), buf(dst)], n);
     },
   };
+  backend.overrides = webgpuOverrides({ rt, alloc });
   return backend;
 }
 

@@ -6,7 +6,10 @@
  *  2. smoke checks: @kiln/backend-webgpu against the CPU device (matmul, relu, sum, sort, gather…);
  *  3. with `?bench=1`, milliseconds per op for the MNIST MLP's shapes;
  *  4. with `?conformance=1`, the Backend conformance suite of `@kiln/tensor/testing`, run by the
- *     vitest shim (`?filter=text` keeps tests whose name contains `text`).
+ *     vitest shim (`?filter=text` keeps tests whose name contains `text`);
+ *  5. with `?fast=1`, the fast-kernel checks of checks/fast-kernels.ts (report field `fast`;
+ *     `?fastFilter=text` keeps those whose name contains `text`).
+ *  6. with `?convoptim=1`, the fused conv/optimizer checks of checks/conv-optim.ts (report field `convOptim`).
  */
 import { arange, cat, manualSeed, randn, tensor, type Tensor } from '@kiln/tensor';
 import { initWebGPU, createWebGPUBackend, requestDevice } from '@kiln/backend-webgpu';
@@ -21,6 +24,10 @@ export interface CheckReport {
   smoke: { name: string; ok: boolean; detail?: string }[];
   bench: { name: string; ms: number }[];
   conformance: { pass: number; fail: number; skip: number; failures: { name: string; error: string }[]; skips: { name: string; reason: string }[]; ms: number } | null;
+  /** `?fast=1`: the fast-kernel checks (checks/fast-kernels.ts), webgpu against cpu. */
+  fast?: { name: string; ok: boolean; detail: string }[];
+  /** `?convoptim=1`: the fused conv/optimizer checks (checks/conv-optim.ts), webgpu against cpu (+ a conv2d timing with `bench=1`). */
+  convOptim?: { name: string; ok: boolean; detail: string }[];
 }
 
 const report: CheckReport = { done: false, adapter: null, error: null, loop: null, smoke: [], bench: [], conformance: null };
@@ -171,6 +178,16 @@ try {
   await rawLoop(Number(params.get('loop') ?? 300));
   await smoke();
   if (params.get('bench') === '1') await bench();
+  if (params.get('fast') === '1') {
+    const { fastKernelChecks } = await import('./checks/fast-kernels.js');
+    report.fast = await fastKernelChecks(params.get('fastFilter'));
+    for (const c of report.fast) log(`fast ${c.name}: ${c.ok ? 'ok' : 'FAIL'} ${c.detail}`, c.ok ? undefined : 'fail');
+  }
+  if (params.get('convoptim') === '1') {
+    const { convOptimChecks } = await import('./checks/conv-optim.js');
+    report.convOptim = await convOptimChecks({ timing: params.get('bench') === '1' });
+    for (const c of report.convOptim) log(`convoptim ${c.name}: ${c.ok ? 'ok' : 'FAIL'} ${c.detail}`, c.ok ? undefined : 'fail');
+  }
   if (params.get('conformance') === '1') await conformance(params.get('filter'));
 } catch (e) {
   report.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
