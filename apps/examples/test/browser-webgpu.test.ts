@@ -5,9 +5,8 @@
  * (matmul, relu, sums, max, sort, cumsum, gather, cat/flip, int32 ops, scatterAdd).
  *
  * It also runs @kiln/tensor/testing's Backend conformance suite in the page (≈ 30 s) and requires
- * it to pass: this is the WebGPU backend's CI gate (Node/Dawn crashes on this machine's SwiftShader,
- * see packages/backend-webgpu/README.md). KILN_BROWSER_CONFORMANCE=0 leaves it out for quick local
- * runs. Skipped, with the reason printed, when chromium is missing.
+ * it to pass — the browser half of the WebGPU backend's CI gate (packages/backend-webgpu runs the
+ * same suite in Node on Dawn). KILN_BROWSER_CONFORMANCE=0 leaves it out for quick local runs. Skipped, with the reason printed, when chromium is missing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -130,7 +130,8 @@ function reduceCases(): Case[] {
     ['sum with NaN', (d) => nanBig.to(d).sum()],
     ['int32 sum of 2^20', (d) => ints.to(d).sum(), { rtol: 0, atol: 0 }],
     ['bool count of 2^20', (d) => bigN.to(d).gt(0).sum(), { rtol: 0, atol: 0 }],
-    ['prod of 4096 near 1', (d) => near1.to(d).prod(), { rtol: 1e-5, atol: 0 }],
+    // 4096 float32 roundings in a different order (a tree vs a loop): ~√4096·2⁻²⁴ typical, a few times that at worst
+    ['prod of 4096 near 1', (d) => near1.to(d).prod(), { rtol: 1e-4, atol: 0 }],
     ['max/argmax of 2^20 (NaN first wins)', (d) => { const r = nanBig.to(d).max(0); return [r.values, r.indices]; }],
     ['max/argmax of 2^20 uniform', (d) => { const r = big.to(d).max(0); return [r.values, r.indices]; }],
     ['min/argmin of 2^20 normal', (d) => { const r = bigN.to(d).min(0); return [r.values, r.indices]; }],

@@ -53,7 +53,7 @@ function sgdStep(p: Tensor, grad: Tensor, buf: Tensor | undefined, a: Readonly<R
   const m = fresh ? 0 : momentum, keepD = fresh ? 1 : 1 - dampening;
   if (!buf && p.dtype === 'float32' && grad.dtype === 'float32') {
     // plain SGD on float32, the common case: a monomorphic two-array loop
-    inPlace([p], ([pd]) => sgdPlainF32(pd!.data as Float32Array, pd!.off, g.data as Float32Array, g.off, p.numel(), lr * sign, lr * wd));
+    inPlace([p], ([pd]) => sgdPlainF32(pd!.data as Float32Array, pd!.off, g.data as Float32Array, g.off, p.numel(), lr, sign, wd));
     return undefined;
   }
   inPlace([p, buf], ([pd, bd]) => {
@@ -73,10 +73,17 @@ function sgdStep(p: Tensor, grad: Tensor, buf: Tensor | undefined, a: Readonly<R
   return fresh ? buf : undefined;
 }
 
-/** `p -= lrSign·g + lrWd·p`: SGD without momentum (kept apart so V8 sees only Float32Arrays here). */
-function sgdPlainF32(P: Float32Array, po: number, G: Float32Array, go: number, n: number, lrSign: number, lrWd: number): void {
-  if (lrWd === 0) for (let i = 0; i < n; i++) P[po + i] = P[po + i]! - lrSign * G[go + i]!;
-  else for (let i = 0; i < n; i++) P[po + i] = P[po + i]! - (lrSign * G[go + i]! + lrWd * P[po + i]!);
+/**
+ * SGD without momentum on float32 (kept apart so V8 sees only Float32Arrays here), rounding like the
+ * composed update `d = g (+ wd·p); p.add_(d, alpha = -lr)`: each product and sum is rounded to
+ * float32, so `optim.SGD` takes exactly the steps of a hand-written `p.sub_(p.grad.mul(lr))`.
+ */
+function sgdPlainF32(P: Float32Array, po: number, G: Float32Array, go: number, n: number, lr64: number, sign: number, wd64: number): void {
+  const f = Math.fround;
+  // Python-number operands of a float32 op are float32 too (PyTorch's wrapped-number rule)
+  const lr = f(lr64), wd = f(wd64);
+  if (wd === 0) for (let i = 0; i < n; i++) P[po + i] = P[po + i]! - f(lr * sign * G[go + i]!);
+  else for (let i = 0; i < n; i++) P[po + i] = P[po + i]! - f(lr * f(sign * G[go + i]! + f(wd * P[po + i]!)));
 }
 
 /** adamStep / adamwStep: `[param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq | undefined]`. */
