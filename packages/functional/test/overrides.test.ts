@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { backendOf, getDevice, randn, type CompositeKernel } from '@kiln/tensor';
+import { backendOf, getDevice, randn, tensor, type CompositeKernel } from '@kiln/tensor';
 import * as F from '../src/index.js';
 
 const backend = backendOf(getDevice('cpu'));
@@ -26,6 +26,36 @@ describe('conv, pooling and softmax are ops a backend can override', () => {
       (backend as { overrides?: typeof saved }).overrides = { ...saved, [op]: kernel };
       expect(call()).toBe(marker);
       expect(seen).not.toBeNull();
+    });
+  }
+});
+
+describe("the CPU backend's fused softmax/logSoftmax match the decomposition", () => {
+  const decomposed = <T>(fn: () => T): T => {
+    (backend as { overrides?: typeof saved }).overrides = {};
+    try {
+      return fn();
+    } finally {
+      (backend as { overrides?: typeof saved }).overrides = saved;
+    }
+  };
+  const x = randn([3, 5, 7]);
+  const special = tensor([[1, 2, 3], [NaN, 1, 2], [Infinity, 1, 2], [-Infinity, -Infinity, -Infinity], [-Infinity, 0, 1], [1e30, -1e30, 0]]);
+  for (const [name, f] of [['softmax', F.softmax], ['logSoftmax', F.logSoftmax]] as const) {
+    for (const dim of [0, 1, 2, -1]) {
+      it(`${name} over dim ${dim} of a [3, 5, 7] tensor and of a transposed view`, () => {
+        const want = decomposed(() => f(x, dim).dataSync());
+        const got = f(x, dim).dataSync();
+        got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+        const xt = x.transpose(0, 2);
+        const wantT = decomposed(() => f(xt, dim).dataSync());
+        f(xt, dim).dataSync().forEach((v, i) => expect(v).toBeCloseTo(wantT[i]!, 6));
+      });
+    }
+    it(`${name} with NaN, ±Inf and huge values per row`, () => {
+      const want = Array.from(decomposed(() => f(special, 1).dataSync()));
+      const got = Array.from(f(special, 1).dataSync());
+      got.forEach((v, i) => (Number.isNaN(want[i]) ? expect(v).toBeNaN() : expect(v).toBeCloseTo(want[i]!, 6)));
     });
   }
 });
