@@ -4,16 +4,16 @@
  * - forward: y[b] = W [Cout, C·kh·kw] @ cols(x[b]), the columns packed straight from the image by
  *   WebAssembly, image by image on every kernel thread (wasm/conv-module.ts);
  * - weight gradient: dWᵀ = Σ_b cols(x_b) [C·kh·kw, L] @ gy_bᵀ [L, Cout], per image in WebAssembly;
- * - transposed convolution (the input gradient): cols = Wᵀ @ x[b], added back by col2im.
+ * - transposed convolution (the input gradient): cols = Wᵀ @ x[b], added back by col2im, per image
+ *   in WebAssembly.
  * Each returns null when it does not apply (other dtype, groups, rank, no SIMD) so the caller can
  * run functional's own decomposition.
  * @packageDocumentation
  */
-import { KC, MC_PANELS, PARALLEL_FLOPS, runGemm } from '../wasm/matmul.js';
+import { KC, MC_PANELS, PARALLEL_FLOPS } from '../wasm/matmul.js';
 import { getNumThreads } from '../../../threads/num-threads.js';
-import { packA, packB } from '../wasm/pack.js';
+import { packA } from '../wasm/pack.js';
 import { MR, NR, wasmRuntime } from '../wasm/runtime.js';
-import { col2imAdd, type Conv2dGeometry } from './im2col-pack.js';
 import { takeF32 } from '../array-pool.js';
 
 /** A contiguous float32 operand: its buffer and the offset of element 0. */
@@ -21,6 +21,22 @@ export interface Dense { data: Float32Array; offset: number; shape: readonly num
 
 /** Convolution attributes as functional's conv ops carry them. */
 export interface ConvAttrs { stride: number[]; padding: number[]; dilation: number[]; groups: number }
+
+/**
+ * A 2-D convolution's geometry (one group). PyTorch's rule: output position o along a spatial dim
+ * reads input index `o·stride − padding + k·dilation` for kernel tap k; outside the image reads 0.
+ */
+interface Conv2dGeometry {
+  /** Batch, input channels, input height and width. */
+  B: number; C: number; H: number; W: number;
+  /** Kernel height and width. */
+  kh: number; kw: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
+  /** Output height and width. */
+  OH: number; OW: number;
+}
 
 function geometry(x: Dense, kh: number, kw: number, a: ConvAttrs, OH: number, OW: number): Conv2dGeometry {
   const [B, C, H, W] = x.shape as [number, number, number, number];
@@ -128,32 +144,50 @@ export function conv2dWeightGrad(x: Dense, gy: Dense, weightShape: readonly numb
 /**
  * convTranspose2d: x [B, Cin, Sh, Sw], w [Cin, Cout, kh, kw], optional bias [Cout] →
  * [B, Cout, outH, outW] with outH = (Sh − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1.
+ * Per image in WebAssembly on every kernel thread: cols = Wᵀ·x_b, then col2im into the output.
  */
 export function convTranspose2d(x: Dense, w: Dense, bias: Dense | null, a: ConvAttrs & { outputPadding: number[] }): { data: Float32Array; shape: number[] } | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
   const [B, Cin, Sh, Sw] = x.shape as [number, number, number, number];
   const [, Cout, kh, kw] = w.shape as [number, number, number, number];
   const outH = (Sh - 1) * a.stride[0]! - 2 * a.padding[0]! + a.dilation[0]! * (kh - 1) + a.outputPadding[0]! + 1;
   const outW = (Sw - 1) * a.stride[1]! - 2 * a.padding[1]! + a.dilation[1]! * (kw - 1) + a.outputPadding[1]! + 1;
   const rows = Cout * kh * kw;
   const L = Sh * Sw;
-  const res = runGemm({
-    G: B, rows, K: Cin, N: L, nA: 1, nB: B,
-    // A = Wᵀ: element (r, cin) = w[cin, r]
-    packA: (mem, at, _i, mPad) => {
-      const rowOffsets = new Int32Array(rows).map((_, r) => w.offset + r);
-      packA(mem, at, w.data, { rowOffsets, colStride: rows }, Cin, mPad, MR, KC);
-    },
-    packB: (mem, at, i, nPad) => packB(mem, at, x.data, x.offset + i * Cin * L, L, 1, Cin, L, nPad, NR, KC),
-  });
-  if (!res) return null;
   const plane = outH * outW;
-  const out = takeF32(B * Cout * plane);
-  if (bias) for (let b = 0; b < B; b++) for (let co = 0; co < Cout; co++) out.fill(bias.data[bias.offset + co]!, (b * Cout + co) * plane, (b * Cout + co + 1) * plane);
-  // geometry of the *output* image, with the input's grid as the window positions
-  const g: Conv2dGeometry = {
-    B, C: Cout, H: outH, W: outW, kh, kw, OH: Sh, OW: Sw,
-    sh: a.stride[0]!, sw: a.stride[1]!, ph: a.padding[0]!, pw: a.padding[1]!, dh: a.dilation[0]!, dw: a.dilation[1]!,
-  };
-  for (let b = 0; b < B; b++) col2imAdd(res.mem, res.cAt + b * res.cSize, res.nPad, out, b * Cout * plane, g);
+  const mPad = roundUp(rows, MR);
+  const nPad = roundUp(L, NR);
+  // kernel memory (floats): A = Wᵀ | the batch's inputs | outputs | per-range B and column slots
+  const bSlot = roundUp(Cin * nPad, 16);
+  const cSlot = roundUp(mPad * nPad, 16);
+  const aAt = 0;
+  const xAt = roundUp(mPad * Cin, 16);
+  const outAt = roundUp(xAt + B * Cin * L, 16);
+  const bAt = roundUp(outAt + B * Cout * plane, 16);
+  const cAt = bAt + B * bSlot;
+  const mem = rt.reserve((cAt + B * cSlot) * 4);
+  if (!mem) return null;
+  // A = Wᵀ: element (r, cin) = w[cin, r]
+  const rowOffsets = new Int32Array(rows).map((_, r) => w.offset + r);
+  packA(mem, aAt, w.data, { rowOffsets, colStride: rows }, Cin, mPad, MR, KC);
+  mem.set(x.data.subarray(x.offset, x.offset + B * Cin * L), xAt);
+  const args = [aAt * 4, xAt * 4, bAt * 4, bSlot * 4, cAt * 4, cSlot * 4, outAt * 4, mPad, nPad, KC, MC_PANELS, Cin, Cout,
+    outH, outW, kh, kw, a.stride[0]!, a.stride[1]!, a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, Sh, Sw];
+  const flops = 2 * B * mPad * nPad * Cin;
+  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
+  const run = (u0: number, u1: number) => rt.exports.convTranspose(...args, u0, u1);
+  if (rt.pool) rt.pool.run('convTranspose', args, B, threads, run);
+  else run(0, B);
+  const out = takeF32(B * Cout * plane, false); // every element is written
+  out.set(mem.subarray(outAt, outAt + B * Cout * plane));
+  if (bias) {
+    for (let b = 0; b < B; b++) {
+      for (let co = 0; co < Cout; co++) {
+        const bv = bias.data[bias.offset + co]!;
+        for (let q = (b * Cout + co) * plane, e = q + plane; q < e; q++) out[q] = out[q]! + bv;
+      }
+    }
+  }
   return { data: out, shape: [B, Cout, outH, outW] };
 }

@@ -175,27 +175,28 @@ export function im2colA(mr: number): FunctionBuilder {
 }
 
 /**
- * packBT(dst, src, K, N, nPad, kc): packs B = Sᵀ where S is [N, K] row-major (B(k, n) = S[n·K + k])
- * into K-blocks of kc and panels of `nr` columns; columns past N are zero. For the weight gradient,
- * S is one image's output gradient [Cout, OH·OW].
+ * packB(dst, src, K, N, sk, sn, nPad, kc): packs B (element (k, n) at `src + (k·sk + n·sn)·4`) into
+ * K-blocks of kc and panels of `nr` columns; columns past N are zero. The weight gradient packs an
+ * output gradient read transposed (sk = 1, sn = K), the transposed convolution a plain row-major
+ * image (sk = N, sn = 1).
  */
-export function packBT(nr: number): FunctionBuilder {
+export function packBStrided(nr: number): FunctionBuilder {
   const I = ValType.i32;
-  const f = new FunctionBuilder(Array<ValType>(6).fill(I));
-  const [dst, src, K, N, nPad, kc] = [0, 1, 2, 3, 4, 5];
+  const f = new FunctionBuilder(Array<ValType>(8).fill(I));
+  const [dst, src, K, N, sk, sn, nPad, kc] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [p0, kcp, n0, lane, n, s, d, kk] = Array.from({ length: 8 }, () => f.local(I)) as [number, number, number, number, number, number, number, number];
   f.for(p0, () => f.i32(0), () => f.get(K), 0, () => {
     f.get(kc).get(K).get(p0).sub().get(K).get(p0).sub().get(kc).gtS().select().set(kcp);
     f.for(n0, () => f.i32(0), () => f.get(nPad), nr, () => {
       f.for(lane, () => f.i32(0), () => f.i32(nr), 1, () => {
-        // d = dst + (p0·nPad + n0·kcp + lane)·4; the source row n is read along k
+        // d = dst + (p0·nPad + n0·kcp + lane)·4; column n is read along k
         f.get(dst).get(p0).get(nPad).mul().get(n0).get(kcp).mul().add().get(lane).add().i32(2).shl().add().set(d);
         f.get(n0).get(lane).add().set(n);
         f.get(n).get(N).ltS().if();
-        f.get(src).get(n).get(K).mul().get(p0).add().i32(2).shl().add().set(s);
+        f.get(src).get(p0).get(sk).mul().get(n).get(sn).mul().add().i32(2).shl().add().set(s);
         f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
           f.get(d).get(s).f32Load().f32Store();
-          f.get(s).i32(4).add().set(s);
+          f.get(s).get(sk).i32(2).shl().add().set(s);
           f.get(d).i32(4 * nr).add().set(d);
         });
         f.else();
@@ -212,13 +213,91 @@ export function packBT(nr: number): FunctionBuilder {
 }
 
 /**
+ * col2im(cols, pitch, out, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw): out [C, H, W] =
+ * the columns (rows (c, i, j) of `pitch` floats, columns (y, x) over the Sh × Sw window grid) added
+ * back into the image — the adjoint of im2col. `out` is zeroed first.
+ */
+export function col2im(): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder(Array<ValType>(16).fill(I));
+  const [cols, pitch, out, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw] = Array.from({ length: 16 }, (_, i) => i) as number[] as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  const [q, end, c, i, j, crow, y, x, ih, iw, plane, src] = Array.from({ length: 12 }, () => f.local(I)) as [
+    number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  f.get(out).get(C).get(H).mul().get(W).mul().i32(2).shl().add().set(end);
+  f.for(q, () => f.get(out), () => f.get(end), 4, () => f.get(q).f32(0).f32Store());
+  f.for(c, () => f.i32(0), () => f.get(C), 1, () => {
+    f.get(out).get(c).get(H).mul().get(W).mul().i32(2).shl().add().set(plane);
+    f.for(i, () => f.i32(0), () => f.get(kh), 1, () => {
+      f.for(j, () => f.i32(0), () => f.get(kw), 1, () => {
+        f.get(cols).get(c).get(kh).mul().get(i).add().get(kw).mul().get(j).add().get(pitch).mul().i32(2).shl().add().set(crow);
+        f.for(y, () => f.i32(0), () => f.get(Sh), 1, () => {
+          f.get(y).get(sh).mul().get(ph).sub().get(i).get(dh).mul().add().set(ih);
+          f.get(ih).get(H).ltU().if();
+          f.get(crow).get(y).get(Sw).mul().i32(2).shl().add().set(src);
+          f.for(x, () => f.i32(0), () => f.get(Sw), 1, () => {
+            f.get(x).get(sw).mul().get(pw).sub().get(j).get(dw).mul().add().set(iw);
+            f.get(iw).get(W).ltU().if();
+            // out[c, ih, iw] += cols[(c, i, j), (y, x)]
+            f.get(plane).get(ih).get(W).mul().get(iw).add().i32(2).shl().add();
+            f.get(plane).get(ih).get(W).mul().get(iw).add().i32(2).shl().add().f32Load();
+            f.get(src).get(x).i32(2).shl().add().f32Load();
+            f.f32Add().f32Store();
+            f.end();
+          });
+          f.end();
+        });
+      });
+    });
+  });
+  return f;
+}
+
+/**
+ * convTranspose(a, x, bScratch, bStride, cScratch, cStride, out, mPad, nPad, kc, mcPanels, Cin, Cout,
+ * outH, outW, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw, u0, u1): for each image u in [u0, u1):
+ * cols = A · x_u (A = Wᵀ [Cout·kh·kw, Cin], packed once and shared; x_u [Cin, Sh·Sw]), then col2im of
+ * cols into out_u [Cout, outH, outW]. Scratch slots are those of the range's first image.
+ */
+export function convTranspose(mr: number, gemmIndex: number, packBIndex: number, col2imIndex: number): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder(Array<ValType>(27).fill(I));
+  const [a, x, bScratch, bStride, cScratch, cStride, out, mPad, nPad, kc, mcPanels, Cin, Cout, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw, u0, u1] =
+    Array.from({ length: 27 }, (_, i) => i) as number[] as [
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+      number, number, number, number, number, number, number, number, number, number, number, number, number,
+    ];
+  const [u, bSlot, cSlot, L] = Array.from({ length: 4 }, () => f.local(I)) as [number, number, number, number];
+  f.get(bScratch).get(u0).get(bStride).mul().add().set(bSlot);
+  f.get(cScratch).get(u0).get(cStride).mul().add().set(cSlot);
+  f.get(Sh).get(Sw).mul().set(L);
+  f.for(u, () => f.get(u0), () => f.get(u1), 1, () => {
+    // packB(bSlot, x_u, K = Cin, N = L, sk = L, sn = 1, nPad, kc)
+    f.get(bSlot).get(x).get(u).get(Cin).mul().get(L).mul().i32(2).shl().add();
+    f.get(Cin).get(L).get(L).i32(1).get(nPad).get(kc);
+    f.call(packBIndex);
+    // gemm(a, bSlot, cSlot, mPad, nPad, K = Cin, kc, ldc, mcPanels, 0, mPad / mr, accumulate = 0)
+    f.get(a).get(bSlot).get(cSlot).get(mPad).get(nPad).get(Cin).get(kc).get(nPad).i32(2).shl().get(mcPanels);
+    f.i32(0).get(mPad).i32(mr).divU().i32(0);
+    f.call(gemmIndex);
+    // col2im(cSlot, pitch = nPad, out_u, Cout, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw)
+    f.get(cSlot).get(nPad).get(out).get(u).get(Cout).mul().get(outH).mul().get(outW).mul().i32(2).shl().add();
+    for (const p of [Cout, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw]) f.get(p);
+    f.call(col2imIndex);
+  });
+  return f;
+}
+
+/**
  * convWeightGrad(aScratch, aStride, bScratch, bStride, x, gy, c, cStride, mPad, nPad, kc, mcPanels,
  * Cout, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, u0, u1): dWᵀ [C·kh·kw, Cout] summed over
  * the images u in [u0, u1): for each, A = cols(x_u), B = gy_uᵀ, C += A·B. The thread's sum goes to
  * the slot of its first image (`c + u0·cStride`, likewise the packing scratch), so threads never
  * share memory; the caller adds the slots of the ranges it handed out.
  */
-export function convWeightGrad(mr: number, gemmIndex: number, im2colAIndex: number, packBTIndex: number): FunctionBuilder {
+export function convWeightGrad(mr: number, gemmIndex: number, im2colAIndex: number, packBIndex: number): FunctionBuilder {
   const I = ValType.i32;
   const f = new FunctionBuilder(Array<ValType>(28).fill(I));
   const [aScratch, aStride, bScratch, bStride, x, gy, c, cStride, mPad, nPad, kc, mcPanels, Cout, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, u0, u1] =
@@ -236,9 +315,10 @@ export function convWeightGrad(mr: number, gemmIndex: number, im2colAIndex: numb
     f.get(aSlot).get(x).get(u).get(image).mul().add();
     for (const p of [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc]) f.get(p);
     f.call(im2colAIndex);
+    // packB(bSlot, gy_u, K = L, N = Cout, sk = 1, sn = L, nPad, kc): gy_uᵀ
     f.get(bSlot).get(gy).get(u).get(Cout).mul().get(L).mul().i32(2).shl().add();
-    f.get(L).get(Cout).get(nPad).get(kc);
-    f.call(packBTIndex);
+    f.get(L).get(Cout).i32(1).get(L).get(nPad).get(kc);
+    f.call(packBIndex);
     // gemm(a, b, c, mPad, nPad, K = L, kc, ldc, mcPanels, 0, mPad / mr, accumulate = u > u0)
     f.get(aSlot).get(bSlot).get(cSlot).get(mPad).get(nPad).get(L).get(kc).get(nPad).i32(2).shl().get(mcPanels);
     f.i32(0).get(mPad).i32(mr).divU();

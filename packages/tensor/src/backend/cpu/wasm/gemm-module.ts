@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
-import { convForward, convWeightGrad, im2colA, im2colB, packBT } from './conv-module.js';
+import { col2im, convForward, convTranspose, convWeightGrad, im2colA, im2colB, packBStrided } from './conv-module.js';
 
 /** Shape of the register tile and which instructions the module may use. */
 export interface GemmConfig {
@@ -38,7 +38,8 @@ const MICRO = 0;
 const GEMM = 1;
 const IM2COL_B = 3;
 const IM2COL_A = 5;
-const PACK_BT = 6;
+const PACK_B = 6;
+const COL2IM = 8;
 
 /**
  * micro(ap, bp, cp, kc, ldc, accumulate): one MR×NR tile of C over kc steps of packed A and B.
@@ -162,7 +163,7 @@ function gemmBatched(): FunctionBuilder {
 
 /** The GEMM module's bytes for `cfg` (exports `micro`, `gemm`, `gemmBatched` and the convolution kernels of conv-module.ts). */
 export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
-  // the order fixes the function indices (MICRO, GEMM, IM2COL_B, IM2COL_A, PACK_BT) used by calls
+  // the order fixes the function indices (MICRO, GEMM, IM2COL_B, IM2COL_A, PACK_B, COL2IM) used by calls
   return buildModule({ minPages: cfg.minPages, maxPages: cfg.maxPages, shared: cfg.shared }, [
     { name: 'micro', fn: microKernel(cfg) },
     { name: 'gemm', fn: gemmDriver(cfg) },
@@ -170,7 +171,9 @@ export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
     { name: 'im2colB', fn: im2colB(cfg.nr) },
     { name: 'convForward', fn: convForward(cfg.mr, GEMM, IM2COL_B) },
     { name: 'im2colA', fn: im2colA(cfg.mr) },
-    { name: 'packBT', fn: packBT(cfg.nr) },
-    { name: 'convWeightGrad', fn: convWeightGrad(cfg.mr, GEMM, IM2COL_A, PACK_BT) },
+    { name: 'packB', fn: packBStrided(cfg.nr) },
+    { name: 'convWeightGrad', fn: convWeightGrad(cfg.mr, GEMM, IM2COL_A, PACK_B) },
+    { name: 'col2im', fn: col2im() },
+    { name: 'convTranspose', fn: convTranspose(cfg.mr, GEMM, PACK_B, COL2IM) },
   ]);
 }

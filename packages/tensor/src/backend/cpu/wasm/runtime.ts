@@ -82,6 +82,7 @@ export interface GemmExports {
   im2colB(...args: number[]): void;
   convForward(...args: number[]): void;
   convWeightGrad(...args: number[]): void;
+  convTranspose(...args: number[]): void;
 }
 
 /** A live GEMM module: its memory, exports, and (with shared memory) a worker pool. */
@@ -96,7 +97,7 @@ export class WasmRuntime {
     const module = new WebAssembly.Module(buildGemmModule(cfg));
     this.memory = new WebAssembly.Memory({ initial: cfg.minPages, maximum: cfg.maxPages, shared: cfg.shared });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
-    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, ['gemmBatched', 'convForward', 'convWeightGrad']) : null;
+    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose']) : null;
     this.f32View = new Float32Array(this.memory.buffer);
   }
 
