@@ -5,8 +5,13 @@
  * checkpoint and prediction picture as `mnist-mlp.ts` (`out/mnist-cnn.safetensors`,
  * `out/mnist-cnn-predictions.png`).
  *
+ * One departure from main.py: the training digits go through RandomAffine(10°, translate 0.1)
+ * (`--no-augment` drops it). main.py trains on MNIST's 60,000 digits; the bundled set has 8,000,
+ * and without augmentation the network tops out at ~97.5 % on the 2,000 held-out digits, with it
+ * at 98.2 % (14 epochs).
+ *
  *   pnpm mnist-cnn [--epochs 14] [--batch-size 64] [--lr 1.0] [--optimizer adadelta|adam|sgd]
- *                  [--device cpu|webgpu] [--limit N] [--out out]
+ *                  [--device cpu|webgpu] [--limit N] [--no-augment] [--out out]
  */
 import * as F from '@kiln/functional';
 import * as nn from '@kiln/nn';
@@ -43,7 +48,7 @@ export class Net extends nn.Module {
 // would take 660 MB, so the test runs in batches of 200 (the accuracy is the same).
 export const CNN_DEFAULTS: MnistArgs = {
   epochs: 14, batchSize: 64, testBatchSize: 200, lr: 1.0, gamma: 0.7, optimizer: 'adadelta',
-  device: 'cpu', limit: 0, testLimit: 0, logInterval: 10, seed: 1, augment: false, out: 'out',
+  device: 'cpu', limit: 0, testLimit: 0, logInterval: 10, seed: 1, augment: true, out: 'out',
 };
 
 if (isMain(import.meta.url)) {

@@ -59,3 +59,29 @@ describe("the CPU backend's fused softmax/logSoftmax match the decomposition", (
     });
   }
 });
+
+describe("relu's backward (thresholdBackward) on the CPU matches the decomposition", () => {
+  it('zero where the output is not > 0, g elsewhere (NaN/±Inf in both operands), +0 where masked', async () => {
+    await import('@kiln/autograd');
+    const xs = [-2, -0, 0, 1e-30, 3, NaN, Infinity, -Infinity, 5, -1, 2, 7];
+    const gs = [1, 2, 3, 4, NaN, 6, Infinity, -Infinity, -Infinity, NaN, -0, 0.5];
+    const run = () => {
+      const x = tensor(xs, { dtype: 'float32', requiresGrad: true });
+      x.relu().backward(tensor(gs, { dtype: 'float32' }));
+      return Array.from(x.grad!.dataSync());
+    };
+    const want = (() => {
+      (backend as { overrides?: typeof saved }).overrides = {};
+      try {
+        return run();
+      } finally {
+        (backend as { overrides?: typeof saved }).overrides = saved;
+      }
+    })();
+    const got = run();
+    got.forEach((v, i) => (Number.isNaN(want[i]) ? expect(v).toBeNaN() : expect(Object.is(v, want[i])).toBe(true)));
+    expect(got[0]).toBe(0);
+    expect(Object.is(got[0], 0)).toBe(true); // +0, not -0
+    expect(got[6]).toBe(Infinity);
+  });
+});
