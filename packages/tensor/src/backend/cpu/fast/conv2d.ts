@@ -60,7 +60,8 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
   const K = g.C * kh * kw;
   const L = OH * OW;
   const image = g.C * g.H * g.W;
-  // kernel memory (floats): packed weights | the batch's images | one column slot per image | outputs
+  // kernel memory (floats): packed weights | the batch's images | column and product slots (only
+  // those of each thread's first image are touched: the rest is address space) | output | bias
   const mPad = roundUp(Cout, MR);
   const nPad = roundUp(L, NR);
   const aAt = 0;
@@ -69,28 +70,24 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
   const slot = roundUp(K * nPad, 16);
   const cAt = sAt + g.B * slot;
   const cSize = roundUp(mPad * nPad, 16);
-  // only the slots of the threads' first images are touched: the rest is address space
-  const mem = rt.reserve((cAt + g.B * cSize) * 4);
+  const outAt = cAt + g.B * cSize;
+  const biasAt = roundUp(outAt + g.B * Cout * L, 16);
+  const mem = rt.reserve((biasAt + Cout) * 4);
   if (!mem) return null;
   const rowOffsets = new Int32Array(Cout).map((_, r) => w.offset + r * K);
   packA(mem, aAt, w.data, { rowOffsets, colStride: 1 }, K, mPad, MR, KC);
   mem.set(x.data.subarray(x.offset, x.offset + g.B * image), xAt);
+  if (bias) mem.set(bias.data.subarray(bias.offset, bias.offset + Cout), biasAt);
+  else mem.fill(0, biasAt, biasAt + Cout);
   const args = [aAt * 4, xAt * 4, sAt * 4, slot * 4, cAt * 4, cSize * 4, mPad, nPad, KC, MC_PANELS,
-    g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW];
+    g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW, outAt * 4, biasAt * 4, Cout];
   const flops = 2 * g.B * mPad * nPad * K;
   const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
   const run = (u0: number, u1: number) => rt.exports.convForward(...args, u0, u1);
   if (rt.pool) rt.pool.run('convForward', args, g.B, threads, run);
   else run(0, g.B);
-  const out = takeF32(g.B * Cout * L, false); // every element is written below
-  for (let b = 0; b < g.B; b++) {
-    for (let co = 0; co < Cout; co++) {
-      const src = cAt + b * cSize + co * nPad;
-      const dst = (b * Cout + co) * L;
-      const bv = bias ? bias.data[bias.offset + co]! : 0;
-      for (let l = 0; l < L; l++) out[dst + l] = mem[src + l]! + bv;
-    }
-  }
+  const out = takeF32(g.B * Cout * L, false); // every element is written
+  out.set(mem.subarray(outAt, outAt + g.B * Cout * L));
   return { data: out, shape: [g.B, Cout, OH, OW] };
 }
 

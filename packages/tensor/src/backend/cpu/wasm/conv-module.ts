@@ -84,31 +84,58 @@ export function im2colB(nr: number): FunctionBuilder {
 
 /**
  * convForward(a, x, scratch, scratchStride, c, cStride, mPad, nPad, kc, mcPanels, C, H, W, kh, kw,
- * sh, sw, ph, pw, dh, dw, OH, OW, u0, u1): for each image u in [u0, u1): im2col of image u into a
- * scratch slot, then C_u = A · cols (A = the packed weights, shared). A thread's units are one
- * contiguous range, so the slot of its first unit (`scratch + u0·scratchStride`) is private to it
- * and reused for every image it handles: the columns are written and read while in cache.
+ * sh, sw, ph, pw, dh, dw, OH, OW, out, bias, Cout, u0, u1): for each image u in [u0, u1): im2col of
+ * image u into a scratch slot, C = A · cols (A = the packed weights, shared), then y_u = C + bias
+ * written to `out` ([B, Cout, OH·OW], contiguous). A thread's units are one contiguous range, so the
+ * slots of its first unit (`scratch + u0·scratchStride`, `c + u0·cStride`) are private to it and
+ * reused for every image it handles: columns and products are written and read while in cache, and
+ * the caller gets the finished output in one block.
  */
 export function convForward(mr: number, gemmIndex: number, im2colIndex: number): FunctionBuilder {
   const I = ValType.i32;
-  const f = new FunctionBuilder(Array<ValType>(25).fill(I));
-  const [a, x, scratch, scratchStride, c, cStride, mPad, nPad, kc, mcPanels, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, u0, u1] =
-    Array.from({ length: 25 }, (_, i) => i) as number[] as [
-      number, number, number, number, number, number, number, number, number, number, number, number, number,
-      number, number, number, number, number, number, number, number, number, number, number, number,
+  const f = new FunctionBuilder(Array<ValType>(28).fill(I));
+  const [a, x, scratch, scratchStride, c, cStride, mPad, nPad, kc, mcPanels, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, out, bias, Cout, u0, u1] =
+    Array.from({ length: 28 }, (_, i) => i) as number[] as [
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
     ];
-  const [u, slot, image] = [f.local(I), f.local(I), f.local(I)];
+  const [u, slot, cSlot, image, L, co, src, dst, l, bv] = [...Array.from({ length: 9 }, () => f.local(I)), f.local(ValType.v128)] as [
+    number, number, number, number, number, number, number, number, number, number,
+  ];
   f.get(scratch).get(u0).get(scratchStride).mul().add().set(slot);
+  f.get(c).get(u0).get(cStride).mul().add().set(cSlot);
   f.get(C).get(H).mul().get(W).mul().i32(2).shl().set(image);
+  f.get(OH).get(OW).mul().set(L);
   f.for(u, () => f.get(u0), () => f.get(u1), 1, () => {
     f.get(slot).get(x).get(u).get(image).mul().add();
     for (const p of [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, nPad, kc]) f.get(p);
     f.call(im2colIndex);
     // gemm(a, b, c, mPad, nPad, K, kc, ldc, mcPanels, m0, m1, accumulate = 0)
-    f.get(a).get(slot).get(c).get(u).get(cStride).mul().add();
+    f.get(a).get(slot).get(cSlot);
     f.get(mPad).get(nPad).get(C).get(kh).mul().get(kw).mul().get(kc).get(nPad).i32(2).shl().get(mcPanels);
     f.i32(0).get(mPad).i32(mr).divU().i32(0);
     f.call(gemmIndex);
+    // y[u, co, :] = C[co, :L] + bias[co], four at a time, then the tail
+    f.for(co, () => f.i32(0), () => f.get(Cout), 1, () => {
+      f.get(bias).get(co).i32(2).shl().add().load32Splat().set(bv);
+      f.get(cSlot).get(co).get(nPad).mul().i32(2).shl().add().set(src);
+      f.get(out).get(u).get(Cout).mul().get(co).add().get(L).mul().i32(2).shl().add().set(dst);
+      f.i32(0).set(l);
+      f.block().loop();
+      f.get(l).i32(4).add().get(L).gtS().brIf(1);
+      f.get(dst).get(src).v128Load().get(bv).f32x4Add().v128Store();
+      f.get(src).i32(16).add().set(src);
+      f.get(dst).i32(16).add().set(dst);
+      f.get(l).i32(4).add().set(l);
+      f.br(0).end().end();
+      f.block().loop();
+      f.get(l).get(L).geS().brIf(1);
+      f.get(dst).get(src).f32Load().get(bias).get(co).i32(2).shl().add().f32Load().f32Add().f32Store();
+      f.get(src).i32(4).add().set(src);
+      f.get(dst).i32(4).add().set(dst);
+      f.get(l).i32(1).add().set(l);
+      f.br(0).end().end();
+    });
   });
   return f;
 }
