@@ -14,6 +14,19 @@
  */
 import { FunctionBuilder, ValType } from './emit.js';
 
+/** kcp = min(kc, K − p0): the depth of the K-block starting at p0 (the last one may be short). */
+export function blockDepth(f: FunctionBuilder, kc: number, K: number, p0: number, kcp: number): void {
+  f.get(kc).get(K).get(p0).sub().get(K).get(p0).sub().get(kc).gtS().select().set(kcp);
+}
+
+/** Writes `count` zeros `stride` bytes apart from `d` onwards (a padding lane of a packed panel). */
+function zeroLane(f: FunctionBuilder, kk: number, count: number, d: number, stride: number): void {
+  f.for(kk, () => f.i32(0), () => f.get(count), 1, () => {
+    f.get(d).f32(0).f32Store();
+    f.get(d).i32(stride).add().set(d);
+  });
+}
+
 /**
  * im2colB(dst, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, nPad, kc): packs the columns of
  * one image x [C, H, W] as GEMM operand B (K = C·kh·kw rows ordered (c, i, j), N = OH·OW columns,
@@ -41,8 +54,7 @@ export function im2colB(nr: number): FunctionBuilder {
   f.get(C).get(khw).mul().set(K);
   f.get(OH).get(OW).mul().set(L);
   f.for(p0, () => f.i32(0), () => f.get(K), 0, () => {
-    // kcp = min(kc, K - p0); a panel holds kcp rows of nr floats
-    f.get(kc).get(K).get(p0).sub().get(K).get(p0).sub().get(kc).gtS().select().set(kcp);
+    blockDepth(f, kc, K, p0, kcp); // a panel holds kcp rows of nr floats
     f.get(dst).get(p0).get(nPad).mul().i32(2).shl().add().set(blk);
     f.get(kcp).i32(4 * nr).mul().i32(4 * nr).sub().set(skip);
     f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
@@ -158,7 +170,7 @@ export function im2colA(mr: number): FunctionBuilder {
   f.get(C).get(khw).mul().set(rows);
   f.get(OH).get(OW).mul().set(L);
   f.for(p0, () => f.i32(0), () => f.get(L), 0, () => {
-    f.get(kc).get(L).get(p0).sub().get(L).get(p0).sub().get(kc).gtS().select().set(kcp);
+    blockDepth(f, kc, L, p0, kcp);
     f.for(r0, () => f.i32(0), () => f.get(mPad), mr, () => {
       f.for(lane, () => f.i32(0), () => f.i32(mr), 1, () => {
         // d = dst + (p0·mPad + r0·kcp + lane)·4: this lane's first float in the panel
@@ -189,10 +201,7 @@ export function im2colA(mr: number): FunctionBuilder {
           });
         }
         f.else();
-        f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
-          f.get(d).f32(0).f32Store();
-          f.get(d).i32(4 * mr).add().set(d);
-        });
+        zeroLane(f, kk, kcp, d, 4 * mr);
         f.end();
       });
     });
@@ -213,7 +222,7 @@ export function packBStrided(nr: number): FunctionBuilder {
   const [dst, src, K, N, sk, sn, nPad, kc] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [p0, kcp, n0, lane, n, s, d, kk] = Array.from({ length: 8 }, () => f.local(I)) as [number, number, number, number, number, number, number, number];
   f.for(p0, () => f.i32(0), () => f.get(K), 0, () => {
-    f.get(kc).get(K).get(p0).sub().get(K).get(p0).sub().get(kc).gtS().select().set(kcp);
+    blockDepth(f, kc, K, p0, kcp);
     f.for(n0, () => f.i32(0), () => f.get(nPad), nr, () => {
       f.for(lane, () => f.i32(0), () => f.i32(nr), 1, () => {
         // d = dst + (p0·nPad + n0·kcp + lane)·4; column n is read along k
@@ -227,10 +236,7 @@ export function packBStrided(nr: number): FunctionBuilder {
           f.get(d).i32(4 * nr).add().set(d);
         });
         f.else();
-        f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
-          f.get(d).f32(0).f32Store();
-          f.get(d).i32(4 * nr).add().set(d);
-        });
+        zeroLane(f, kk, kcp, d, 4 * nr);
         f.end();
       });
     });

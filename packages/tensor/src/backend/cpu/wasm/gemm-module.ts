@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
-import { col2im, convForward, convTranspose, convWeightGrad, im2colA, im2colB, packBStrided } from './conv-module.js';
+import { blockDepth, col2im, convForward, convTranspose, convWeightGrad, im2colA, im2colB, packBStrided } from './conv-module.js';
 
 /** Shape of the register tile and which instructions the module may use. */
 export interface GemmConfig {
@@ -108,8 +108,7 @@ function gemmDriver(cfg: GemmConfig): FunctionBuilder {
   f.get(nPad).i32(nr).divU().set(nPanels);
 
   f.for(p, () => f.i32(0), () => f.get(K), 0, () => {
-    // kcp = min(kc, K - p): the last block may be short
-    f.get(kc).get(K).get(p).sub().get(K).get(p).sub().get(kc).gtS().select().set(kcp);
+    blockDepth(f, kc, K, p, kcp);
     f.get(aPtr).get(p).get(mPad).mul().i32(2).shl().add().set(aBlk);
     f.get(bPtr).get(p).get(nPad).mul().i32(2).shl().add().set(bBlk);
     f.for(ib, () => f.get(m0), () => f.get(m1), 0, () => {
