@@ -10,8 +10,7 @@
  * run functional's own decomposition.
  * @packageDocumentation
  */
-import { KC, MC_PANELS, PARALLEL_FLOPS } from '../wasm/matmul.js';
-import { getNumThreads } from '../../../threads/num-threads.js';
+import { KC, MC_PANELS, roundUp, runKernel } from '../wasm/matmul.js';
 import { packA } from '../wasm/pack.js';
 import { MR, NR, wasmRuntime } from '../wasm/runtime.js';
 import { takeF32 } from '../array-pool.js';
@@ -46,7 +45,6 @@ function geometry(x: Dense, kh: number, kw: number, a: ConvAttrs, OH: number, OW
   };
 }
 
-const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 const outSize = (len: number, k: number, s: number, p: number, d: number) => Math.floor((len + 2 * p - d * (k - 1) - 1) / s) + 1;
 
 /** conv2d forward: x [B, C, H, W], w [Cout, C, kh, kw], optional bias [Cout] → [B, Cout, OH, OW]. */
@@ -81,11 +79,7 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
   else mem.fill(0, biasAt, biasAt + Cout);
   const args = [aAt * 4, xAt * 4, sAt * 4, slot * 4, cAt * 4, cSize * 4, mPad, nPad, KC, MC_PANELS,
     g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW, outAt * 4, biasAt * 4, Cout];
-  const flops = 2 * g.B * mPad * nPad * K;
-  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
-  const run = (u0: number, u1: number) => rt.exports.convForward(...args, u0, u1);
-  if (rt.pool) rt.pool.run('convForward', args, g.B, threads, run);
-  else run(0, g.B);
+  runKernel(rt, 'convForward', args, g.B, 2 * g.B * mPad * nPad * K);
   const out = takeF32(g.B * Cout * L, false); // every element is written
   out.set(mem.subarray(outAt, outAt + g.B * Cout * L));
   return { data: out, shape: [g.B, Cout, OH, OW] };
@@ -122,10 +116,7 @@ export function conv2dWeightGrad(x: Dense, gy: Dense, weightShape: readonly numb
   mem.set(gy.data.subarray(gy.offset, gy.offset + g.B * Cout * L), gyAt);
   const args = [aAt * 4, aSlot * 4, bAt * 4, bSlot * 4, xAt * 4, gyAt * 4, cAt * 4, cSlot * 4, mPad, nPad, KC, MC_PANELS,
     Cout, g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW];
-  const flops = 2 * g.B * mPad * nPad * L;
-  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
-  const run = (u0: number, u1: number) => rt.exports.convWeightGrad(...args, u0, u1);
-  const starts = rt.pool ? rt.pool.run('convWeightGrad', args, g.B, threads, run) : (run(0, g.B), [0]);
+  const starts = runKernel(rt, 'convWeightGrad', args, g.B, 2 * g.B * mPad * nPad * L);
   // dWᵀ [rows, Cout] (pitch nPad) summed over the ranges' slots, written transposed
   const out = takeF32(Cout * rows, false); // every element is written
   for (let r = 0; r < rows; r++) {
@@ -171,11 +162,7 @@ export function convTranspose2d(x: Dense, w: Dense, bias: Dense | null, a: ConvA
   mem.set(x.data.subarray(x.offset, x.offset + B * Cin * L), xAt);
   const args = [aAt * 4, xAt * 4, bAt * 4, bSlot * 4, cAt * 4, cSlot * 4, outAt * 4, mPad, nPad, KC, MC_PANELS, Cin, Cout,
     outH, outW, kh, kw, a.stride[0]!, a.stride[1]!, a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, Sh, Sw];
-  const flops = 2 * B * mPad * nPad * Cin;
-  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
-  const run = (u0: number, u1: number) => rt.exports.convTranspose(...args, u0, u1);
-  if (rt.pool) rt.pool.run('convTranspose', args, B, threads, run);
-  else run(0, B);
+  runKernel(rt, 'convTranspose', args, B, 2 * B * mPad * nPad * Cin);
   const out = takeF32(B * Cout * plane, false); // every element is written
   out.set(mem.subarray(outAt, outAt + B * Cout * plane));
   if (bias) {

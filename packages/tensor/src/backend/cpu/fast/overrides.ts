@@ -17,6 +17,7 @@ import { cpuOptimizerOverrides } from './optim.js';
 import { thresholdBackwardF32 } from './elementwise.js';
 import { softmaxF32 } from './softmax.js';
 import { sameShape } from '../../../shape.js';
+import { takeArray } from '../array-pool.js';
 
 /**
  * What the overrides need from the tensor layer: the op registry (to fall back to an op's
@@ -65,7 +66,7 @@ const is2d = (a: Record<string, unknown>, ...ts: (Tensor | undefined)[]) => (a a
  * Until {@link wireCpuOverrides} has run it looks empty, so every op runs its decomposition.
  */
 export function cpuOverrides(wrap: (data: Float32Array | Float64Array | Int32Array) => Handle): Record<string, CompositeKernel> {
-  const zerosLike = (t: Tensor) => deps!.fromHandle(wrap(t.dtype === 'float64' ? new Float64Array(t.numel()) : new Float32Array(t.numel())), t.dtype, t.shape, t.device);
+  const zerosLike = (t: Tensor) => deps!.fromHandle(wrap(takeArray(t.dtype, t.numel()) as Float32Array | Float64Array), t.dtype, t.shape, t.device);
   const table: Record<string, CompositeKernel> = {
     // fused optimizer steps (plain loops, no WebAssembly needed)
     ...cpuOptimizerOverrides(zerosLike),

@@ -12,7 +12,7 @@ import { numelOf, type View } from '../../../shape.js';
 import { getNumThreads } from '../../../threads/num-threads.js';
 import { offsets } from '../strided.js';
 import { packA, packB } from './pack.js';
-import { MR, NR, wasmRuntime } from './runtime.js';
+import { MR, NR, wasmRuntime, type PooledKernel, type WasmRuntime } from './runtime.js';
 import { takeF32 } from '../array-pool.js';
 
 /** K-block depth: a packed B panel (KC·NR floats = 8 KiB) stays in L1 across an M block. */
@@ -22,7 +22,22 @@ export const MC_PANELS = 32;
 /** Products below this many flops stay on the calling thread (~0.1 ms at ~50 GFLOP/s; a spinning helper wakes in a few µs). */
 export const PARALLEL_FLOPS = 5e6;
 
-const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
+/** `x` rounded up to a multiple of `m`. */
+export const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
+
+/**
+ * Runs `kernel(...args, u0, u1)` over `units` independent work units: on the thread pool once the
+ * job is worth `flops` ≥ PARALLEL_FLOPS, else on the calling thread. Returns the first unit of each
+ * range handed out (kernels with per-thread partial results keep them at their range's first unit).
+ */
+export function runKernel(rt: WasmRuntime, kernel: PooledKernel, args: readonly number[], units: number, flops: number): number[] {
+  const run = (u0: number, u1: number) => rt.exports[kernel](...args, u0, u1);
+  if (!rt.pool) {
+    run(0, units);
+    return [0];
+  }
+  return rt.pool.run(kernel, args, units, flops >= PARALLEL_FLOPS ? getNumThreads() : 1, run);
+}
 
 /**
  * A batch of G GEMMs `rows × K @ K × N` described by how to pack their operands; callers with
@@ -71,11 +86,7 @@ export function runGemm(plan: GemmPlan): GemmResult | null {
 
   const mPanels = mPad / MR;
   const args = [aAt * 4, bAt * 4, cAt * 4, nA > 1 ? aSize * 4 : 0, nB > 1 ? bSize * 4 : 0, cSize * 4, mPad, nPad, K, KC, nPad * 4, MC_PANELS, mPanels];
-  const flops = 2 * G * mPad * nPad * K;
-  const threads = flops >= PARALLEL_FLOPS && rt.pool ? getNumThreads() : 1;
-  const run = (u0: number, u1: number) => rt.exports.gemmBatched(...args, u0, u1);
-  if (rt.pool) rt.pool.run('gemmBatched', args, G * mPanels, threads, run);
-  else run(0, G * mPanels);
+  runKernel(rt, 'gemmBatched', args, G * mPanels, 2 * G * mPad * nPad * K);
   return { mem, cAt, cSize, nPad };
 }
 

@@ -85,6 +85,10 @@ export interface GemmExports {
   convTranspose(...args: number[]): void;
 }
 
+/** The exports that run over work units on the thread pool (see `runKernel` in matmul.ts). */
+export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose'] as const;
+export type PooledKernel = (typeof POOLED_KERNELS)[number];
+
 /** A live GEMM module: its memory, exports, and (with shared memory) a worker pool. */
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
@@ -97,7 +101,7 @@ export class WasmRuntime {
     const module = new WebAssembly.Module(buildGemmModule(cfg));
     this.memory = new WebAssembly.Memory({ initial: cfg.minPages, maximum: cfg.maxPages, shared: cfg.shared });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
-    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose']) : null;
+    this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, POOLED_KERNELS) : null;
     this.f32View = new Float32Array(this.memory.buffer);
   }
 
