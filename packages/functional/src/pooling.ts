@@ -75,11 +75,26 @@ for (const n of [1, 2, 3]) {
       const flat = table.expand([B, C, Kp, L]).gather(2, local);
       return [values.reshape([B, C, ...a.out]), flat.reshape([B, C, ...a.out])];
     }),
-    vjp: ({ inputs, outputs, gradOutputs }) => {
-      const x = inputs[0]!, g = gradOutputs[0]!, idx = outputs[1]!;
-      const [B, C] = x.shape as [number, number];
-      const gx = zeros([B, C, prod(x.shape.slice(2))], { dtype: g.dtype, device: g.device });
-      return [gx.scatterAdd(2, idx.reshape([B, C, -1]), g.reshape([B, C, -1])).reshape(x.shape)];
+    vjp: ({ inputs, outputs, gradOutputs }) => [dispatch1(`maxPool${n}dBackward`, [gradOutputs[0]!, outputs[1]!], { inputShape: inputs[0]!.shape })],
+  });
+  /**
+   * PyTorch's max_pool{n}d_with_indices_backward as an op of its own: the output gradient g
+   * scattered (added) to the arg-max positions `idx` of each input plane, zeros elsewhere. Being
+   * one op lets a backend run it as one pass (the CPU backend does) instead of a zero fill, a copy
+   * and a scatter; it has its own gradient (a gather) so double backward still works.
+   */
+  defineOp({
+    name: `maxPool${n}dBackward`,
+    impl: tidyImpl(([g, idx], attrs) => {
+      const shape = attrs.inputShape as number[];
+      const [B, C] = shape as [number, number];
+      const gx = zeros([B, C, prod(shape.slice(2))], { dtype: g!.dtype, device: g!.device });
+      return [gx.scatterAdd(2, idx!.reshape([B, C, -1]), g!.reshape([B, C, -1])).reshape(shape)];
+    }),
+    vjp: ({ inputs, gradOutputs, attrs, needsInputGrad }) => {
+      const [g, idx] = inputs as [Tensor, Tensor];
+      const [B, C] = attrs.inputShape as [number, number];
+      return [needsInputGrad[0] ? gradOutputs[0]!.reshape([B, C, -1]).gather(2, idx.reshape([B, C, -1])).reshape(g.shape) : null, null];
     },
   });
   defineOp({

@@ -37,4 +37,8 @@ describe('gradcheck of ops with their own vjp', () => {
     expect(gradgradcheck((x, w, b) => F.linear(x, w, b).tanh(), [d(2, 3), d(4, 3), d(4)])).toBe(true);
     expect(gradgradcheck((x) => F.logSoftmax(x, 1), [d(2, 3)])).toBe(true);
   });
+  it('second derivatives of max pooling (maxPool{1,2}dBackward carries a gather as its own gradient)', () => {
+    expect(gradgradcheck((x) => F.maxPool2d(x, 2).mul(x.narrow(2, 0, 2).narrow(3, 0, 2)), [d(1, 2, 4, 5)])).toBe(true);
+    expect(gradgradcheck((x) => F.maxPool1d(x, 3, { stride: 2, padding: 1 }).square(), [d(2, 1, 7)])).toBe(true);
+  });
 });

@@ -100,6 +100,25 @@ describe("the CPU backend's own fused steps", () => {
     expect(fused.some((x, i) => x !== [0.5, 0.25, -1, 3, 2, -0.75][i])).toBe(true);
   });
 
+  it('plain SGD on a large float32 parameter (the WebAssembly map) takes exactly the composed steps', () => {
+    // 5000 elements: above the size where the CPU stages the update through WebAssembly
+    const values = Array.from({ length: 5000 }, (_, i) => Math.sin(i) * 3);
+    for (const weightDecay of [0, 0.01]) {
+      const steps = (device: string) => {
+        const p = tensor(values, { device });
+        const opt = new SGD([p], { lr: 0.05, weightDecay, maximize: weightDecay > 0 });
+        for (let s = 0; s < 3; s++) {
+          p.grad = tensor(values.map((v, i) => Math.cos(i + s) * v), { device });
+          opt.step();
+        }
+        return host(p);
+      };
+      const fused = steps('cpu');
+      expect(fused).toEqual(steps('composedcpu2')); // bit for bit
+      expect(fused.some((x, i) => x !== Math.fround(values[i]!))).toBe(true);
+    }
+  });
+
   it('bumps the version counter so autograd notices the in-place update', () => {
     const p = tensor([1, 2, 3], { requiresGrad: true });
     const v0 = p.storage.version;

@@ -13,7 +13,7 @@ import { wasmMatmulF32 } from '../src/backend/cpu/wasm/matmul.js';
 import { setWasmKernelsEnabled, wasmFeatures, wasmRuntime } from '../src/backend/cpu/wasm/runtime.js';
 import { platformReady } from '../src/threads/num-threads.js';
 import { contiguousStrides, numelOf, type View } from '../src/shape.js';
-import { conv2dForward, conv2dWeightGrad, convTranspose2d } from '../src/backend/cpu/fast/conv2d.js';
+import { conv2dForward, conv2dWeightGrad, convTranspose2d, transposeAsConv } from '../src/backend/cpu/fast/conv2d.js';
 import { copyView } from '../src/backend/cpu/fast/copy.js';
 import { binaryF32, binaryScalarF32, compareF32, unaryF32, whereF32 } from '../src/backend/cpu/fast/elementwise.js';
 import { reduceF32 } from '../src/backend/cpu/fast/reduce.js';
@@ -68,13 +68,15 @@ describe('wasm emitter', () => {
     expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
   });
 
-  it('emits GEMM modules that validate (shared and unshared memory, several tile shapes)', () => {
+  it('emits GEMM modules that validate (shared and unshared memory, several panel widths)', () => {
     expect(wasmFeatures().simd).toBe(true); // Node ≥ 16 has WebAssembly SIMD
     for (const shared of [false, true]) {
-      for (const [mr, nr] of [[4, 8], [2, 4], [6, 8], [4, 12]] as const) {
-        const bytes = buildGemmModule({ mr, nr, relaxed: false, shared, minPages: 1, maxPages: 16 });
+      // the weight gradient's packer transposes 4×4 tiles, so the register tile keeps mr = 4
+      for (const nr of [4, 8, 12, 16]) {
+        const bytes = buildGemmModule({ mr: 4, nr, relaxed: false, shared, minPages: 1, maxPages: 16 });
         expect(WebAssembly.validate(bytes)).toBe(true);
       }
+      expect(() => buildGemmModule({ mr: 6, nr: 8, relaxed: false, shared, minPages: 1, maxPages: 16 })).toThrow(/mr = 4/);
     }
   });
 
@@ -243,6 +245,11 @@ describe('fast convolution kernels (float32, groups = 1) against direct loops', 
     { B: 2, C: 17, H: 6, W: 6, Cout: 3, kh: 3, kw: 3, s: [1, 1], p: [1, 1], d: [1, 1] },
     // big enough for the thread pool, with K = 288 > one K-block and an odd batch split
     { B: 5, C: 32, H: 12, W: 13, Cout: 20, kh: 3, kw: 3, s: [1, 1], p: [1, 0], d: [1, 1] },
+    // the vectorised packers (stride 1): the MNIST layer's rows (K-blocks of 256 split L = 576),
+    // rows of exactly 4, and a K-block boundary in the middle of an output row with padding and dilation
+    { B: 2, C: 4, H: 26, W: 26, Cout: 8, kh: 3, kw: 3, s: [1, 1], p: [0, 0], d: [1, 1] },
+    { B: 1, C: 2, H: 5, W: 4, Cout: 3, kh: 2, kw: 1, s: [1, 1], p: [0, 0], d: [1, 1] },
+    { B: 2, C: 3, H: 20, W: 19, Cout: 4, kh: 3, kw: 3, s: [1, 1], p: [1, 1], d: [1, 2] },
   ];
 
   it.each(geos.map((g, i) => [i, g] as const))('geometry %i: forward, weight gradient and transposed convolution', (_i, g) => {
@@ -391,5 +398,110 @@ describe('fast scatter and max-pool kernels', () => {
       expect(r.indices[o]).toBe(bi);
     }
     expect(maxPool2dForward({ data: x, offset: 0, shape: [B, C, H, W] }, { ...a, padding: [1, 1] })).toBeNull();
+  });
+});
+
+describe('transposed convolution as a convolution with flipped weights (stride 1)', () => {
+  interface Case { B: number; Cin: number; Cout: number; Sh: number; Sw: number; kh: number; kw: number; s: [number, number]; p: [number, number]; d: [number, number]; op?: [number, number]; bias: boolean }
+  const attrs = (c: Case) => ({ stride: c.s, padding: c.p, dilation: c.d, groups: 1, outputPadding: c.op ?? [0, 0] });
+
+  /** out[b, co, y·s − p + i·d, x·s − p + j·d] += x[b, ci, y, x] · w[ci, co, i, j] (+ bias), in double precision. */
+  function reference(c: Case, x: Float32Array, xOff: number, w: Float32Array, bias: Float32Array | null, outH: number, outW: number): Float64Array {
+    const out = new Float64Array(c.B * c.Cout * outH * outW);
+    for (let b = 0; b < c.B; b++) for (let ci = 0; ci < c.Cin; ci++) for (let y = 0; y < c.Sh; y++) for (let xx = 0; xx < c.Sw; xx++) {
+      const v = x[xOff + ((b * c.Cin + ci) * c.Sh + y) * c.Sw + xx]!;
+      for (let co = 0; co < c.Cout; co++) for (let i = 0; i < c.kh; i++) for (let j = 0; j < c.kw; j++) {
+        const oh = y * c.s[0] - c.p[0] + i * c.d[0];
+        const ow = xx * c.s[1] - c.p[1] + j * c.d[1];
+        if (oh < 0 || oh >= outH || ow < 0 || ow >= outW) continue;
+        const o = ((b * c.Cout + co) * outH + oh) * outW + ow;
+        out[o] = out[o]! + v * w[((ci * c.Cout + co) * c.kh + i) * c.kw + j]!;
+      }
+    }
+    if (bias) for (let o = 0; o < out.length; o++) out[o] = out[o]! + bias[Math.floor(o / (outH * outW)) % c.Cout]!;
+    return out;
+  }
+
+  // Cin ≤ Cout: the flipped route; padding 0 / 1 / the largest allowed (dilation·(k − 1)), dilation 2,
+  // non-square kernels, odd sizes, batch 1 and 3, with and without bias
+  const flipped: Case[] = [
+    { B: 1, Cin: 3, Cout: 5, Sh: 7, Sw: 9, kh: 3, kw: 3, s: [1, 1], p: [0, 0], d: [1, 1], bias: false },
+    { B: 3, Cin: 4, Cout: 6, Sh: 5, Sw: 8, kh: 3, kw: 2, s: [1, 1], p: [1, 1], d: [1, 1], bias: true },
+    { B: 3, Cin: 2, Cout: 7, Sh: 9, Sw: 6, kh: 2, kw: 3, s: [1, 1], p: [1, 0], d: [2, 2], bias: true },
+    { B: 1, Cin: 5, Cout: 5, Sh: 11, Sw: 9, kh: 1, kw: 3, s: [1, 1], p: [0, 4], d: [2, 2], bias: false },
+    { B: 3, Cin: 1, Cout: 3, Sh: 13, Sw: 13, kh: 5, kw: 4, s: [1, 1], p: [2, 3], d: [1, 1], bias: true },
+    // big enough for the thread pool and K = Cin·kh·kw = 288 > one K-block
+    { B: 5, Cin: 32, Cout: 40, Sh: 12, Sw: 11, kh: 3, kw: 3, s: [1, 1], p: [1, 0], d: [1, 1], bias: true },
+  ];
+  // the col2im route: stride 2, output padding, padding > dilation·(k − 1), Cin > Cout
+  const kept: Case[] = [
+    { B: 3, Cin: 3, Cout: 5, Sh: 5, Sw: 6, kh: 3, kw: 3, s: [2, 2], p: [1, 0], d: [1, 1], bias: true },
+    { B: 1, Cin: 2, Cout: 4, Sh: 6, Sw: 5, kh: 3, kw: 2, s: [1, 1], p: [0, 0], d: [2, 2], op: [1, 0], bias: false },
+    { B: 2, Cin: 2, Cout: 3, Sh: 7, Sw: 7, kh: 3, kw: 3, s: [1, 1], p: [3, 1], d: [1, 1], bias: true },
+    { B: 3, Cin: 9, Cout: 4, Sh: 6, Sw: 7, kh: 3, kw: 3, s: [1, 1], p: [1, 1], d: [1, 1], bias: true },
+  ];
+  const cases = [...flipped.map((c) => [true, c] as const), ...kept.map((c) => [false, c] as const)];
+
+  it.each(cases.map(([f, c], i) => [i, f, c] as const))('case %i (flipped: %s) equals the direct loops', (_i, isFlipped, c) => {
+    const outH = (c.Sh - 1) * c.s[0] - 2 * c.p[0] + c.d[0] * (c.kh - 1) + (c.op?.[0] ?? 0) + 1;
+    const outW = (c.Sw - 1) * c.s[1] - 2 * c.p[1] + c.d[1] * (c.kw - 1) + (c.op?.[1] ?? 0) + 1;
+    const x = data(c.B * c.Cin * c.Sh * c.Sw + 5, 51); // offset 5: the view offset is honoured
+    const w = data(c.Cin * c.Cout * c.kh * c.kw + 2, 52).subarray(2); // a weight view into a larger buffer
+    const bias = c.bias ? data(c.Cout, 53) : null;
+    const xShape = [c.B, c.Cin, c.Sh, c.Sw];
+    const wShape = [c.Cin, c.Cout, c.kh, c.kw];
+    expect(transposeAsConv(xShape, wShape, attrs(c)) !== null).toBe(isFlipped);
+    const got = convTranspose2d({ data: x, offset: 5, shape: xShape }, { data: w, offset: 0, shape: wShape }, bias && { data: bias, offset: 0, shape: [c.Cout] }, attrs(c))!;
+    expect(got.shape).toEqual([c.B, c.Cout, outH, outW]);
+    const want = reference(c, x, 5, w, bias, outH, outW);
+    const tol = 1e-5 * (c.Cin * c.kh * c.kw + 8);
+    expect(got.data.length).toBe(want.length);
+    for (let i = 0; i < want.length; i++) if (Math.abs(got.data[i]! - want[i]!) > tol) expect.fail(`element ${i}: ${got.data[i]} vs ${want[i]}`);
+  });
+
+  it('maps the attributes: padding′ = dilation·(k − 1) − padding, stride 1, same dilation', () => {
+    const a = { stride: [1, 1], padding: [1, 0], dilation: [2, 1], groups: 1, outputPadding: [0, 0] };
+    expect(transposeAsConv([2, 4, 9, 9], [4, 8, 3, 5], a)).toEqual({ stride: [1, 1], padding: [3, 4], dilation: [2, 1], groups: 1 });
+  });
+});
+
+describe('wasm GEMM with B packed in WebAssembly (transposed B, the layout of `x @ Wᵀ`)', () => {
+  it('odd sizes (1, 3, 17) and a product split across threads', () => {
+    let seed = 61;
+    for (const M of [1, 3, 17]) for (const K of [1, 3, 17]) for (const N of [1, 3, 17]) {
+      const a = dense([M, K], seed++);
+      const bt = data(N * K, seed++); // B stored as [N, K]
+      expectMatchesReference(a.d, a.v, bt, view([K, N], [1, K]), [M, N]);
+    }
+    const [M, K, N] = [203, 517, 131]; // several K-blocks, ragged panels
+    const a = dense([M, K], seed++);
+    expectMatchesReference(a.d, a.v, data(N * K, seed++), view([K, N], [1, K]), [M, N]);
+  });
+
+  it('negative, zero and gapped strides, with offsets', () => {
+    const [M, K, N] = [13, 21, 11];
+    const a = dense([M, K], 71);
+    const bt = data(N * K + 9, 72);
+    // k reversed (negative stride along k), then n reversed too
+    expectMatchesReference(a.d, a.v, bt, view([K, N], [-1, K], K - 1), [M, N]);
+    expectMatchesReference(a.d, a.v, bt, view([K, N], [-1, -K], N * K - 1), [M, N]);
+    // a row vector expanded down k (stride 0), and a single element expanded to K × N
+    expectMatchesReference(a.d, a.v, bt, view([K, N], [0, 1], 4), [M, N]);
+    expectMatchesReference(a.d, a.v, bt, view([K, N], [0, 0], 7), [M, N]);
+    // columns with a gap (span < 2·K·N: copied and packed in WebAssembly) and with a wide gap (JS packer)
+    const wide = data(3 * N * K + 9, 73);
+    expectMatchesReference(a.d, a.v, wide, view([K, N], [1, K + 2], 9), [M, N]);
+    expectMatchesReference(a.d, a.v, wide, view([K, N], [1, 3 * K], 9), [M, N]);
+  });
+
+  it('batches of transposed B: distinct, broadcast (stride 0) and shared (folded into M)', () => {
+    const [B, M, K, N] = [3, 7, 17, 9];
+    const a = dense([B, M, K], 81);
+    const bt = data(B * N * K, 82);
+    expectMatchesReference(a.d, a.v, bt, view([B, K, N], [N * K, 1, K]), [B, M, N]);
+    expectMatchesReference(a.d, a.v, bt, view([B, K, N], [0, 1, K], N * K), [B, M, N]);
+    // [2, 1, M, K] @ [1, 3, K, N]: distinct B per broadcast column, A repeated across it
+    const a2 = data(2 * M * K, 83);
+    expectMatchesReference(a2, view([2, 3, M, K], [M * K, 0, K, 1]), bt, view([2, 3, K, N], [0, N * K, 1, K]), [2, 3, M, N]);
   });
 });

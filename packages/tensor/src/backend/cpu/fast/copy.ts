@@ -15,6 +15,8 @@ export function copyView(x: TypedArray, xv: View, out: TypedArray): void {
     let ix = base[1]!;
     const sx = step[1]!;
     if (sx === 1) out.set(x.subarray(ix, ix + n), io);
+    // a broadcast run (an expanded gradient of a sum or mean): one native fill
+    else if (sx === 0) out.fill(x[ix]!, io, io + n);
     else for (let i = 0; i < n; i++, ix += sx) out[io + i] = x[ix]!;
   });
 }

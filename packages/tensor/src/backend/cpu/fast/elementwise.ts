@@ -6,11 +6,16 @@
  * Ops not listed here return null and the caller runs the reference kernel.
  * @packageDocumentation
  */
-import { broadcastView, contiguousStrides, numelOf, type View } from '../../../shape.js';
+import { broadcastView, contiguousStrides, isContiguousView, numelOf, sameShape, type View } from '../../../shape.js';
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { UNARY } from '../elementwise.js';
 import { forEachRun } from './runs.js';
 import { takeArray, takeF32 } from '../array-pool.js';
+import { isF32, MIN_STAGED, stagedMap } from '../wasm/map.js';
+import type { MapOp } from '../wasm/map-module.js';
+
+/** Whether a view covers `shape` densely from its offset (then it is one run of numel elements). */
+const denseOver = (v: View, shape: readonly number[]) => sameShape(v.shape, shape) && isContiguousView(v);
 
 type BinaryRun = (o: Float32Array, io: number, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number, n: number) => void;
 
@@ -59,6 +64,9 @@ export function binaryF32(op: BinaryOp, a: Float32Array, av: View, b: Float32Arr
   const f = BINARY_RUNS[op];
   if (!f) return null;
   const out = takeF32(numelOf(outShape), false); // every element is written
+  // same-shape dense operands (a gradient sum, a residual add): the WebAssembly map
+  if (out.length >= MIN_STAGED && denseOver(av, outShape) && denseOver(bv, outShape) &&
+    stagedMap(op as MapOp, [{ data: a, offset: av.offset }, { data: b, offset: bv.offset }], out.length, [], out)) return out;
   const ab = broadcastView(av, outShape);
   const bb = broadcastView(bv, outShape);
   forEachRun(outShape, [0, ab.offset, bb.offset], [contiguousStrides(outShape), ab.strides, bb.strides], (n, base, step) =>
@@ -91,6 +99,9 @@ export function binaryScalarF32(op: BinaryOp, a: Float32Array, av: View, y: numb
   const f = (scalarLeft ? SCALAR_LEFT : SCALAR_RIGHT)[op];
   if (!f) return null;
   const out = takeF32(numelOf(outShape), false); // every element is written
+  // a float32 map rounds like the reference's double expression only when y is a float32 value
+  const mapOp = (scalarLeft ? `scalar${op[0]!.toUpperCase()}${op.slice(1)}` : `${op}Scalar`) as MapOp;
+  if (out.length >= MIN_STAGED && isF32(y) && denseOver(av, outShape) && stagedMap(mapOp, [{ data: a, offset: av.offset }], out.length, [y], out)) return out;
   const ab = broadcastView(av, outShape);
   forEachRun(outShape, [0, ab.offset], [contiguousStrides(outShape), ab.strides], (n, base, step) => f(out, base[0]!, a, base[1]!, step[1]!, y, n));
   return out;
@@ -114,6 +125,7 @@ const UNARY_RUNS: Partial<Record<UnaryOp, UnaryRun>> = {
 /** Unary float32 → float32 over any view; ops without a dedicated loop use the reference's scalar function. */
 export function unaryF32(op: UnaryOp, x: Float32Array, xv: View): Float32Array {
   const out = takeF32(numelOf(xv.shape), false); // every element is written
+  if (op === 'relu' && out.length >= MIN_STAGED && isContiguousView(xv) && stagedMap('relu', [{ data: x, offset: xv.offset }], out.length, [], out)) return out;
   const g = UNARY[op];
   const f: UnaryRun = UNARY_RUNS[op] ?? ((o, io, xs, ix, sx, n) => { for (let i = 0; i < n; i++, ix += sx) o[io + i] = g(xs[ix]!); });
   forEachRun(xv.shape, [0, xv.offset], [contiguousStrides(xv.shape), xv.strides], (n, base, step) => f(out, base[0]!, x, base[1]!, step[1]!, n));
@@ -155,6 +167,7 @@ export function whereF32(
 export function thresholdBackwardF32(g: { data: Float32Array; offset: number; shape: readonly number[] }, y: { data: Float32Array; offset: number }, threshold: number): { data: Float32Array; shape: number[] } {
   const n = numelOf(g.shape);
   const out = takeF32(n, false); // every element is written
+  if (n >= MIN_STAGED && isF32(threshold) && stagedMap('thresholdBackward', [g, y], n, [threshold], out)) return { data: out, shape: [...g.shape] };
   const G = new Int32Array(g.data.buffer, g.data.byteOffset + 4 * g.offset, n);
   const O = new Int32Array(out.buffer, out.byteOffset, n);
   const Y = y.data, yo = y.offset;

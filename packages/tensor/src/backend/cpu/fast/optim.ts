@@ -16,6 +16,7 @@
 import type { CompositeKernel } from '../../backend.js';
 import type { Tensor } from '../../../tensor.js';
 import { DTypeError } from '../../../errors.js';
+import { MIN_STAGED, stagedMap } from '../wasm/map.js';
 
 type Floats = Float32Array | Float64Array;
 
@@ -82,6 +83,11 @@ function sgdPlainF32(P: Float32Array, po: number, G: Float32Array, go: number, n
   const f = Math.fround;
   // Python-number operands of a float32 op are float32 too (PyTorch's wrapped-number rule)
   const lr = f(lr64), wd = f(wd64);
+  // the same float32 operations, four lanes at a time in WebAssembly
+  if (n >= MIN_STAGED) {
+    const ops = [{ data: P, offset: po }, { data: G, offset: go }];
+    if (wd === 0 ? stagedMap('sgd', ops, n, [lr * sign], P, po) : stagedMap('sgdWeightDecay', ops, n, [lr, sign, wd], P, po)) return;
+  }
   if (wd === 0) for (let i = 0; i < n; i++) P[po + i] = P[po + i]! - f(lr * sign * G[go + i]!);
   else for (let i = 0; i < n; i++) P[po + i] = P[po + i]! - f(lr * f(sign * G[go + i]! + f(wd * P[po + i]!)));
 }

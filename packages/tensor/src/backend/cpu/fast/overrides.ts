@@ -12,7 +12,7 @@ import type { DType } from '../../../dtype.js';
 import type { Tensor } from '../../../tensor.js';
 import { wasmRuntime } from '../wasm/runtime.js';
 import { conv2dForward, conv2dWeightGrad, convTranspose2d, type ConvAttrs, type Dense } from './conv2d.js';
-import { maxPool2dForward, type PoolAttrs } from './pool.js';
+import { maxPool2dBackward, maxPool2dForward, type PoolAttrs } from './pool.js';
 import { cpuOptimizerOverrides } from './optim.js';
 import { thresholdBackwardF32 } from './elementwise.js';
 import { softmaxF32 } from './softmax.js';
@@ -75,6 +75,14 @@ export function cpuOverrides(wrap: (data: Float32Array | Float64Array | Int32Arr
       const r = wasmRuntime() && x.dtype === 'float32' && x.ndim === 4 ? maxPool2dForward(dense(x), attrs as unknown as PoolAttrs) : null;
       if (!r) return deps!.getOpDef('maxPool2d')!.impl(inputs as Tensor[], attrs);
       return [deps!.fromHandle(wrap(r.values), 'float32', r.shape, x.device), deps!.fromHandle(wrap(r.indices), 'int32', r.shape, x.device)];
+    },
+    maxPool2dBackward: (inputs, attrs) => {
+      const [g, idx] = inputs as Tensor[];
+      const shape = attrs.inputShape as number[];
+      const r = wasmRuntime() && g!.dtype === 'float32' && idx!.dtype === 'int32' && g!.ndim === 4 && shape.length === 4
+        ? maxPool2dBackward(dense(g!), dense(idx!) as unknown as { data: Int32Array; offset: number }, shape) : null;
+      if (!r) return deps!.getOpDef('maxPool2dBackward')!.impl(inputs as Tensor[], attrs);
+      return [deps!.fromHandle(wrap(r.data), 'float32', r.shape, g!.device)];
     },
     // relu's backward in one pass: g where y > threshold, else 0 (no mask array)
     thresholdBackward: withFallback('thresholdBackward', wrap, ([g, y], a) =>

@@ -7,6 +7,8 @@
  */
 import type { Dense } from './conv2d.js';
 import { takeArray, takeF32 } from '../array-pool.js';
+import { roundUp, runKernel } from '../wasm/matmul.js';
+import { wasmRuntime } from '../wasm/runtime.js';
 
 /** Pooling attributes as functional's maxPool ops carry them. */
 export interface PoolAttrs { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean; out: number[] }
@@ -25,8 +27,24 @@ export function maxPool2dForward(x: Dense, a: PoolAttrs): { values: Float32Array
   const [OH, OW] = a.out as [number, number];
   // ceil mode may add a last window that overhangs the image: leave that to the decomposition
   if ((OH - 1) * sh + dh * (kh - 1) >= H || (OW - 1) * sw + dw * (kw - 1) >= W) return null;
-  const values = takeF32(B * C * OH * OW);
-  const indices = takeArray('int32', values.length) as Int32Array;
+  const values = takeF32(B * C * OH * OW, false); // every element is written
+  const indices = takeArray('int32', values.length, false) as Int32Array;
+  const rt = wasmRuntime();
+  const planeIn = H * W, planeOut = OH * OW;
+  // kernel memory (floats): input | values | indices
+  const vAt = roundUp(B * C * planeIn, 4), iAt = vAt + roundUp(values.length, 4);
+  const mem = rt?.reserve((iAt + values.length) * 4);
+  if (rt && mem) {
+    mem.set(x.data.subarray(x.offset, x.offset + B * C * planeIn), 0);
+    if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && dh === 1 && dw === 1) {
+      runKernel(rt, 'maxPool2x2', [0, vAt * 4, iAt * 4, H, W, OH, OW], B * C, 4 * values.length);
+    } else {
+      runKernel(rt, 'maxPool2d', [0, vAt * 4, iAt * 4, H, W, OH, OW, kh, kw, sh, sw, dh, dw], B * C, 4 * values.length * kh * kw);
+    }
+    values.set(mem.subarray(vAt, vAt + values.length));
+    indices.set(new Int32Array(mem.buffer, iAt * 4, values.length));
+    return { values, indices, shape: [B, C, OH, OW] };
+  }
   const d = x.data;
   let o = 0;
   for (let p = 0; p < B * C; p++) {
@@ -53,4 +71,28 @@ export function maxPool2dForward(x: Dense, a: PoolAttrs): { values: Float32Array
     }
   }
   return { values, indices, shape: [B, C, OH, OW] };
+}
+
+/**
+ * maxPool2d's backward (functional's `maxPool2dBackward` op): gx [B, C, H, W] with every output
+ * gradient g [B, C, OH, OW] added at its window's arg-max `indices` (flat positions inside each
+ * input plane, as the forward returned them), zeros elsewhere. Null without the WebAssembly kernels.
+ */
+export function maxPool2dBackward(g: Dense, indices: { data: Int32Array; offset: number }, inputShape: readonly number[]): { data: Float32Array; shape: number[] } | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
+  const [B, C, H, W] = inputShape as [number, number, number, number];
+  const planes = B * C, HW = H * W;
+  const L = g.shape.length === 4 ? g.shape[2]! * g.shape[3]! : 0;
+  const n = planes * L;
+  // kernel memory (floats): gx | g | indices
+  const gAt = roundUp(planes * HW, 4), iAt = gAt + roundUp(n, 4);
+  const mem = rt.reserve((iAt + n) * 4);
+  if (!mem) return null;
+  mem.set(g.data.subarray(g.offset, g.offset + n), gAt);
+  new Int32Array(mem.buffer, iAt * 4, n).set(indices.data.subarray(indices.offset, indices.offset + n));
+  runKernel(rt, 'maxPool2dBackward', [0, gAt * 4, iAt * 4, HW, L], planes, 4 * (planes * HW + n));
+  const gx = takeF32(planes * HW, false); // every element is written
+  gx.set(mem.subarray(0, planes * HW));
+  return { data: gx, shape: [B, C, H, W] };
 }

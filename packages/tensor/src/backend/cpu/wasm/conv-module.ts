@@ -50,6 +50,12 @@ export function im2colB(nr: number): FunctionBuilder {
     f.end();
   };
 
+  const unit = f.local(I);
+  const Wm3 = f.local(I);
+  // vector copies need stride 1 and whole half panels; iw <u W − 3 ⟺ 0 ≤ iw and iw + 4 ≤ W (W ≥ 4)
+  if (nr % 4 !== 0) throw new Error('im2colB: nr must be a multiple of 4');
+  f.get(sw).i32(1).eq().get(W).i32(3).gtS().and().set(unit);
+  f.get(W).i32(3).sub().set(Wm3);
   f.get(kh).get(kw).mul().set(khw);
   f.get(C).get(khw).mul().set(K);
   f.get(OH).get(OW).mul().set(L);
@@ -71,16 +77,37 @@ export function im2colB(nr: number): FunctionBuilder {
         f.get(ih).get(H).ltU().set(rowOk);
         f.get(plane).get(ih).get(W).mul().i32(2).shl().add().set(src);
         f.get(j).get(dw).mul().get(pw).sub().set(iw);
-        f.for(ow, () => f.i32(0), () => f.get(OW), 1, () => {
-          f.get(rowOk).get(iw).get(W).ltU().and().set(ok);
-          // dst = ok ? x[src + iw] : 0, loading from a valid address either way
-          f.get(d);
-          f.get(src).get(iw).i32(2).shl().add().get(x).get(ok).select().f32Load();
-          f.f32(0);
-          f.get(ok).select();
-          f.f32Store();
-          advance();
-          f.get(iw).get(sw).add().set(iw);
+        f.for(ow, () => f.i32(0), () => f.get(OW), 0, () => {
+          // four columns at once when they start a half panel (lane 0 or 4), are contiguous in x
+          // (stride 1) and lie inside the image row: one v128 copy instead of four scalar ones
+          f.get(unit).get(rowOk).and().get(lane).i32(3).and().eqz().and();
+          f.get(ow).i32(4).add().get(OW).gtS().eqz().and();
+          f.get(iw).get(Wm3).ltU().and();
+          f.if();
+          {
+            f.get(d).get(src).get(iw).i32(2).shl().add().v128Load().v128Store();
+            f.get(d).i32(16).add().set(d);
+            f.get(lane).i32(4).add().tee(lane).i32(nr).eq().if();
+            f.i32(0).set(lane);
+            f.get(d).get(skip).add().set(d);
+            f.end();
+            f.get(iw).i32(4).add().set(iw);
+            f.get(ow).i32(4).add().set(ow);
+          }
+          f.else();
+          {
+            f.get(rowOk).get(iw).get(W).ltU().and().set(ok);
+            // dst = ok ? x[src + iw] : 0, loading from a valid address either way
+            f.get(d);
+            f.get(src).get(iw).i32(2).shl().add().get(x).get(ok).select().f32Load();
+            f.f32(0);
+            f.get(ok).select();
+            f.f32Store();
+            advance();
+            f.get(iw).get(sw).add().set(iw);
+            f.get(ow).i32(1).add().set(ow);
+          }
+          f.end();
         });
       });
       // columns past L up to nPad are zero
@@ -152,56 +179,118 @@ export function convForward(mr: number, gemmIndex: number, im2colIndex: number):
   return f;
 }
 
+/** Byte lanes for the 4×4 transpose: interleave the low / high float pairs, then the low / high halves. */
+const LO_PAIRS = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
+const HI_PAIRS = LO_PAIRS.map((b) => b + 8);
+const LO_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HI_HALVES = LO_HALVES.map((b) => b + 8);
+
 /**
  * im2colA(dst, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc): packs the columns of
  * one image as GEMM operand A for the weight gradient: rows (c, i, j) (C·kh·kw of them, zero rows
- * up to mPad), K = OH·OW columns (oh, ow); K-blocks of kc, panels of `mr` rows stored k-major.
+ * up to mPad), K = OH·OW columns (oh, ow); K-blocks of kc, panels of 4 rows stored k-major.
+ *
+ * A panel's k-major layout is a transpose of the image's rows, so the packer works on 4×4 tiles:
+ * with stride 1 and all four rows' windows inside the image, four consecutive k are four
+ * contiguous floats of each row; four v128 loads, a shuffle transpose and four stores replace
+ * sixteen scalar copies with their bounds checks. Anything else (padding, strides, row ends, the
+ * block's last columns, zero rows) goes one k at a time.
  */
 export function im2colA(mr: number): FunctionBuilder {
+  if (mr !== 4) throw new Error('im2colA: the 4×4 transpose needs mr = 4');
   const I = ValType.i32;
   const f = new FunctionBuilder(Array<ValType>(17).fill(I));
   const [dst, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc] = Array.from({ length: 17 }, (_, i) => i) as number[] as [
     number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
   ];
-  const [rows, khw, L, p0, kcp, r0, lane, r, c, i, j, plane, d, kk, oh, ow, ih, iw, ok] = Array.from({ length: 19 }, () => f.local(I)) as [
+  const [rows, khw, L, p0, kcp, r0, r, c, i, d, kk, oh, ow, ih, iw, ok, fast, unit, Wm3] = Array.from({ length: 19 }, () => f.local(I)) as [
     number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
   ];
+  // per panel row: its channel plane, its tap's offsets (i·dh − ph, j·dw − pw), whether it is a real row
+  const plane = Array.from({ length: 4 }, () => f.local(I));
+  const ioff = Array.from({ length: 4 }, () => f.local(I));
+  const joff = Array.from({ length: 4 }, () => f.local(I));
+  const valid = Array.from({ length: 4 }, () => f.local(I));
+  const v = Array.from({ length: 4 }, () => f.local(ValType.v128));
+  const [lo01, hi01, lo23, hi23] = Array.from({ length: 4 }, () => f.local(ValType.v128)) as [number, number, number, number];
+
   f.get(kh).get(kw).mul().set(khw);
   f.get(C).get(khw).mul().set(rows);
   f.get(OH).get(OW).mul().set(L);
+  // 4-wide tiles need stride 1 and rows of at least 4; iw <u W − 3 ⟺ 0 ≤ iw and iw + 4 ≤ W
+  f.get(sw).i32(1).eq().get(W).i32(3).gtS().and().set(unit);
+  f.get(W).i32(3).sub().set(Wm3);
   f.for(p0, () => f.i32(0), () => f.get(L), 0, () => {
     blockDepth(f, kc, L, p0, kcp);
-    f.for(r0, () => f.i32(0), () => f.get(mPad), mr, () => {
-      f.for(lane, () => f.i32(0), () => f.i32(mr), 1, () => {
-        // d = dst + (p0·mPad + r0·kcp + lane)·4: this lane's first float in the panel
-        f.get(dst).get(p0).get(mPad).mul().get(r0).get(kcp).mul().add().get(lane).add().i32(2).shl().add().set(d);
-        f.get(r0).get(lane).add().set(r);
-        f.get(r).get(rows).ltS().if();
+    f.for(r0, () => f.i32(0), () => f.get(mPad), 4, () => {
+      for (let l = 0; l < 4; l++) {
+        f.get(r0).i32(l).add().set(r);
+        f.get(r).get(rows).ltS().set(valid[l]!);
+        f.get(valid[l]!).if();
+        f.get(r).get(khw).divU().set(c);
+        f.get(r).get(c).get(khw).mul().sub().set(r); // r = i·kw + j
+        f.get(r).get(kw).divU().set(i);
+        f.get(i).get(dh).mul().get(ph).sub().set(ioff[l]!);
+        f.get(r).get(i).get(kw).mul().sub().get(dw).mul().get(pw).sub().set(joff[l]!);
+        f.get(x).get(c).get(H).mul().get(W).mul().i32(2).shl().add().set(plane[l]!);
+        f.else();
+        f.get(x).set(plane[l]!); // never read: masked to zero below
+        f.i32(0).set(ioff[l]!);
+        f.i32(0).set(joff[l]!);
+        f.end();
+      }
+      // d = dst + (p0·mPad + r0·kcp)·4: the panel's first k step
+      f.get(dst).get(p0).get(mPad).mul().get(r0).get(kcp).mul().add().i32(2).shl().add().set(d);
+      f.get(p0).get(OW).divU().set(oh);
+      f.get(p0).get(oh).get(OW).mul().sub().set(ow);
+      f.for(kk, () => f.i32(0), () => f.get(kcp), 0, () => {
+        // fast = a whole tile fits: 4 k left in the block and in the output row, every row inside the image
+        f.get(unit).get(kk).i32(4).add().get(kcp).gtS().eqz().and();
+        f.get(ow).i32(4).add().get(OW).gtS().eqz().and().set(fast);
+        for (let l = 0; l < 4; l++) {
+          f.get(fast).get(valid[l]!).and();
+          f.get(oh).get(sh).mul().get(ioff[l]!).add().get(H).ltU().and();
+          f.get(ow).get(joff[l]!).add().get(Wm3).ltU().and().set(fast);
+        }
+        f.get(fast).if();
         {
-          f.get(r).get(khw).divU().set(c);
-          f.get(r).get(c).get(khw).mul().sub().get(kw).divU().set(i);
-          f.get(r).get(c).get(khw).mul().sub().get(i).get(kw).mul().sub().set(j);
-          f.get(x).get(c).get(H).mul().get(W).mul().i32(2).shl().add().set(plane);
-          // (oh, ow) of column p0, then stepped along
-          f.get(p0).get(OW).divU().set(oh);
-          f.get(p0).get(oh).get(OW).mul().sub().set(ow);
-          f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
-            f.get(oh).get(sh).mul().get(ph).sub().get(i).get(dh).mul().add().set(ih);
-            f.get(ow).get(sw).mul().get(pw).sub().get(j).get(dw).mul().add().set(iw);
-            f.get(ih).get(H).ltU().get(iw).get(W).ltU().and().set(ok);
-            f.get(d);
-            f.get(plane).get(ih).get(W).mul().get(iw).add().i32(2).shl().add().get(x).get(ok).select().f32Load();
-            f.f32(0).get(ok).select();
-            f.f32Store();
-            f.get(d).i32(4 * mr).add().set(d);
-            f.get(ow).i32(1).add().tee(ow).get(OW).eq().if();
-            f.i32(0).set(ow);
-            f.get(oh).i32(1).add().set(oh);
-            f.end();
-          });
+          for (let l = 0; l < 4; l++) {
+            f.get(plane[l]!);
+            f.get(oh).get(sh).mul().get(ioff[l]!).add().get(W).mul().get(ow).get(joff[l]!).add().add().i32(2).shl().add();
+            f.v128Load().set(v[l]!);
+          }
+          f.get(v[0]!).get(v[1]!).i8x16Shuffle(LO_PAIRS).set(lo01); // r0k0 r1k0 r0k1 r1k1
+          f.get(v[0]!).get(v[1]!).i8x16Shuffle(HI_PAIRS).set(hi01); // r0k2 r1k2 r0k3 r1k3
+          f.get(v[2]!).get(v[3]!).i8x16Shuffle(LO_PAIRS).set(lo23);
+          f.get(v[2]!).get(v[3]!).i8x16Shuffle(HI_PAIRS).set(hi23);
+          f.get(d).get(lo01).get(lo23).i8x16Shuffle(LO_HALVES).v128Store(0); // k0: r0 r1 r2 r3
+          f.get(d).get(lo01).get(lo23).i8x16Shuffle(HI_HALVES).v128Store(16); // k1
+          f.get(d).get(hi01).get(hi23).i8x16Shuffle(LO_HALVES).v128Store(32); // k2
+          f.get(d).get(hi01).get(hi23).i8x16Shuffle(HI_HALVES).v128Store(48); // k3
+          f.get(d).i32(64).add().set(d);
+          f.get(kk).i32(4).add().set(kk);
+          f.get(ow).i32(4).add().set(ow);
         }
         f.else();
-        zeroLane(f, kk, kcp, d, 4 * mr);
+        {
+          for (let l = 0; l < 4; l++) {
+            f.get(oh).get(sh).mul().get(ioff[l]!).add().set(ih);
+            f.get(ow).get(sw).mul().get(joff[l]!).add().set(iw);
+            f.get(valid[l]!).get(ih).get(H).ltU().and().get(iw).get(W).ltU().and().set(ok);
+            // d[l] = ok ? x[plane + ih·W + iw] : 0, loading from a valid address either way
+            f.get(d);
+            f.get(plane[l]!).get(ih).get(W).mul().get(iw).add().i32(2).shl().add().get(x).get(ok).select().f32Load();
+            f.f32(0).get(ok).select();
+            f.f32Store(4 * l);
+          }
+          f.get(d).i32(16).add().set(d);
+          f.get(kk).i32(1).add().set(kk);
+          f.get(ow).i32(1).add().set(ow);
+        }
+        f.end();
+        f.get(ow).get(OW).eq().if();
+        f.i32(0).set(ow);
+        f.get(oh).i32(1).add().set(oh);
         f.end();
       });
     });
@@ -256,8 +345,8 @@ export function col2im(): FunctionBuilder {
   const [cols, pitch, out, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Sh, Sw] = Array.from({ length: 16 }, (_, i) => i) as number[] as [
     number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
   ];
-  const [q, end, c, i, j, crow, y, x, ih, iw, plane, src] = Array.from({ length: 12 }, () => f.local(I)) as [
-    number, number, number, number, number, number, number, number, number, number, number, number,
+  const [q, end, c, i, j, crow, y, x, ih, iw, plane, src, shift, xlo, xhi, dbase] = Array.from({ length: 16 }, () => f.local(I)) as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
   ];
   f.get(out).get(C).get(H).mul().get(W).mul().i32(2).shl().add().set(end);
   f.for(q, () => f.get(out), () => f.get(end), 4, () => f.get(q).f32(0).f32Store());
@@ -270,6 +359,36 @@ export function col2im(): FunctionBuilder {
           f.get(y).get(sh).mul().get(ph).sub().get(i).get(dh).mul().add().set(ih);
           f.get(ih).get(H).ltU().if();
           f.get(crow).get(y).get(Sw).mul().i32(2).shl().add().set(src);
+          f.get(sw).i32(1).eq().if();
+          {
+            // stride 1: the window columns x ∈ [xlo, xhi) land on iw = x + shift inside the row, a
+            // contiguous run added four floats at a time
+            f.get(j).get(dw).mul().get(pw).sub().set(shift);
+            f.i32(0).get(shift).sub().set(xlo);
+            f.get(xlo).i32(0).get(xlo).i32(0).gtS().select().set(xlo);
+            f.get(W).get(shift).sub().set(xhi);
+            f.get(xhi).get(Sw).get(xhi).get(Sw).ltS().select().set(xhi);
+            // dst(x) = dbase + 4·x
+            f.get(plane).get(ih).get(W).mul().get(shift).add().i32(2).shl().add().set(dbase);
+            f.get(xlo).set(x);
+            f.block().loop();
+            f.get(x).i32(4).add().get(xhi).gtS().brIf(1);
+            f.get(dbase).get(x).i32(2).shl().add();
+            f.get(dbase).get(x).i32(2).shl().add().v128Load();
+            f.get(src).get(x).i32(2).shl().add().v128Load();
+            f.f32x4Add().v128Store();
+            f.get(x).i32(4).add().set(x);
+            f.br(0).end().end();
+            f.block().loop();
+            f.get(x).get(xhi).geS().brIf(1);
+            f.get(dbase).get(x).i32(2).shl().add();
+            f.get(dbase).get(x).i32(2).shl().add().f32Load();
+            f.get(src).get(x).i32(2).shl().add().f32Load();
+            f.f32Add().f32Store();
+            f.get(x).i32(1).add().set(x);
+            f.br(0).end().end();
+          }
+          f.else();
           f.for(x, () => f.i32(0), () => f.get(Sw), 1, () => {
             f.get(x).get(sw).mul().get(pw).sub().get(j).get(dw).mul().add().set(iw);
             f.get(iw).get(W).ltU().if();
@@ -280,6 +399,7 @@ export function col2im(): FunctionBuilder {
             f.f32Add().f32Store();
             f.end();
           });
+          f.end();
           f.end();
         });
       });

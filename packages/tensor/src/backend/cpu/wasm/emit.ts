@@ -112,6 +112,14 @@ export class FunctionBuilder {
   f32Store(offset = 0): this { return this.op(0x38, ...this.mem(2, offset)); }
   f32Add(): this { return this.op(0x92); }
   f32Mul(): this { return this.op(0x94); }
+  i32Load(offset = 0): this { return this.op(0x28, ...this.mem(2, offset)); }
+  i32Store(offset = 0): this { return this.op(0x36, ...this.mem(2, offset)); }
+  /** Scalar f32 comparisons (push an i32 0/1); NaN compares false except with `f32Ne`. */
+  f32Gt(): this { return this.op(0x5e); }
+  f32Ne(): this { return this.op(0x5c); }
+  f32Eq(): this { return this.op(0x5b); }
+  /** The bits of an i32 read as an f32 (how float arguments cross the pool's integer-only job words). */
+  f32ReinterpretI32(): this { return this.op(0xbe); }
 
   // --- SIMD (f32x4)
   v128Load(offset = 0): this { return this.simd(0x00, ...this.mem(4, offset)); }
@@ -125,6 +133,25 @@ export class FunctionBuilder {
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Max(): this { return this.simd(0xe9); }
+  f32x4Min(): this { return this.simd(0xe8); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  /** Lane-wise a > b as all-ones / all-zeros lanes (false for NaN). */
+  f32x4Gt(): this { return this.simd(0x44); }
+  v128And(): this { return this.simd(0x4e); }
+  v128Or(): this { return this.simd(0x50); }
+  /** Pops a, b, mask; pushes (a & mask) | (b & ~mask). */
+  v128Bitselect(): this { return this.simd(0x52); }
+  /** Lane-wise a == b / a != b as all-ones or all-zeros lanes (NaN: eq false, ne true). */
+  f32x4Eq(): this { return this.simd(0x41); }
+  f32x4Ne(): this { return this.simd(0x42); }
+  /** Four i32 lanes as a constant. */
+  i32x4Const(lanes: readonly [number, number, number, number]): this {
+    return this.simd(0x0c, ...new Uint8Array(new Int32Array(lanes).buffer));
+  }
+  i32x4Splat(): this { return this.simd(0x11); }
+  i32x4Add(): this { return this.simd(0xae); }
+  /** Picks 16 bytes out of the 32 of two vectors (`lanes` are byte indices 0–31). */
+  i8x16Shuffle(lanes: readonly number[]): this { return this.simd(0x0d, ...lanes); }
   /** Relaxed SIMD fused (or not) multiply-add: a·b + c (`f32x4.relaxed_madd`). */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
 

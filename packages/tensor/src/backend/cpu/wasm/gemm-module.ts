@@ -16,6 +16,8 @@
  * @packageDocumentation
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
+import { MAP_KERNELS, mapKernel, type MapOp } from './map-module.js';
+import { maxPool2dBackwardKernel, maxPool2dKernel, maxPool2x2Kernel } from './max-pool-module.js';
 import { blockDepth, col2im, convForward, convTranspose, convWeightGrad, im2colA, im2colB, packBStrided } from './conv-module.js';
 
 /** Shape of the register tile and which instructions the module may use. */
@@ -160,7 +162,11 @@ function gemmBatched(): FunctionBuilder {
   return f;
 }
 
-/** The GEMM module's bytes for `cfg` (exports `micro`, `gemm`, `gemmBatched` and the convolution kernels of conv-module.ts). */
+/**
+ * The kernel module's bytes for `cfg`: exports `micro`, `gemm`, `gemmBatched`, the convolution
+ * kernels of conv-module.ts, the max-pool kernels of max-pool-module.ts and the elementwise
+ * `map_<op>` kernels of map-module.ts.
+ */
 export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
   // the order fixes the function indices (MICRO, GEMM, IM2COL_B, IM2COL_A, PACK_B, COL2IM) used by calls
   return buildModule({ minPages: cfg.minPages, maxPages: cfg.maxPages, shared: cfg.shared }, [
@@ -174,5 +180,9 @@ export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
     { name: 'convWeightGrad', fn: convWeightGrad(cfg.mr, GEMM, IM2COL_A, PACK_B) },
     { name: 'col2im', fn: col2im() },
     { name: 'convTranspose', fn: convTranspose(cfg.mr, GEMM, PACK_B, COL2IM) },
+    { name: 'maxPool2d', fn: maxPool2dKernel() },
+    { name: 'maxPool2dBackward', fn: maxPool2dBackwardKernel() },
+    { name: 'maxPool2x2', fn: maxPool2x2Kernel() },
+    ...(Object.keys(MAP_KERNELS) as MapOp[]).map((op) => ({ name: `map_${op}`, fn: mapKernel(MAP_KERNELS[op]) })),
   ]);
 }

@@ -11,6 +11,7 @@
 import { WorkerPool } from '../../../threads/pool.js';
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
 import { buildGemmModule, type GemmConfig } from './gemm-module.js';
+import { MAP_EXPORTS } from './map-module.js';
 
 /** Rows of the GEMM micro-kernel's register tile (MR × NR floats held in NR/4 f32x4 per row). */
 export const MR = 4;
@@ -75,7 +76,7 @@ export function detectFeatures(): WasmFeatures {
 }
 
 /** The exports of the GEMM module (all arguments are i32; pointers are byte offsets). */
-export interface GemmExports {
+export interface GemmExports extends Record<(typeof MAP_EXPORTS)[number], (...args: number[]) => void> {
   micro(ap: number, bp: number, cp: number, kc: number, ldc: number, accumulate: number): void;
   gemm(a: number, b: number, c: number, mPad: number, nPad: number, K: number, kc: number, ldc: number, mcPanels: number, m0: number, m1: number, accumulate: number): void;
   gemmBatched(...args: number[]): void;
@@ -83,10 +84,15 @@ export interface GemmExports {
   convForward(...args: number[]): void;
   convWeightGrad(...args: number[]): void;
   convTranspose(...args: number[]): void;
+  /** packB(dst, src, K, N, sk, sn, nPad, kc): a strided B operand into panels (see conv-module.ts). */
+  packB(dst: number, src: number, K: number, N: number, sk: number, sn: number, nPad: number, kc: number): void;
+  maxPool2d(...args: number[]): void;
+  maxPool2dBackward(...args: number[]): void;
+  maxPool2x2(...args: number[]): void;
 }
 
 /** The exports that run over work units on the thread pool (see `runKernel` in matmul.ts). */
-export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose'] as const;
+export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose', 'maxPool2d', 'maxPool2dBackward', 'maxPool2x2', ...MAP_EXPORTS] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
 /** A live GEMM module: its memory, exports, and (with shared memory) a worker pool. */

@@ -1,0 +1,176 @@
+/**
+ * The WebAssembly elementwise ("map") and max-pool kernels against the TypeScript reference:
+ * bit-identical results on sizes around the staging threshold and the SIMD tails, operands with
+ * offsets, special values (NaN, ±0, ±Inf), one and two threads, and the scalar rule (a scalar that
+ * is not a float32 value keeps the reference's double-precision path).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { getNumThreads, setNumThreads } from '../src/index.js';
+import { contiguousStrides, type View } from '../src/shape.js';
+import { binaryF32, binaryScalarF32, thresholdBackwardF32, unaryF32 } from '../src/backend/cpu/fast/elementwise.js';
+import { binaryKernel, unaryKernel } from '../src/backend/cpu/elementwise.js';
+import { MIN_STAGED, stagedMap } from '../src/backend/cpu/wasm/map.js';
+import { maxPool2dBackward, maxPool2dForward } from '../src/backend/cpu/fast/pool.js';
+import { platformReady } from '../src/threads/num-threads.js';
+import { setWasmKernelsEnabled, wasmRuntime } from '../src/backend/cpu/wasm/runtime.js';
+
+/** Deterministic values in [-1, 1) with special values sprinkled in. */
+function data(n: number, seed: number, specials = true): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    out[i] = ((s >>> 0) / 2 ** 32) * 2 - 1;
+  }
+  if (specials) [NaN, -0, 0, Infinity, -Infinity, NaN, 1e-45, -3.4e38].forEach((v, k) => (out[(k * 977 + seed) % n] = v));
+  return out;
+}
+const view = (n: number, offset = 0): View => ({ shape: [n], strides: contiguousStrides([n]), offset });
+const bits = (x: ArrayLike<number>) => Array.from(x, (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v));
+
+const SIZES = [MIN_STAGED, MIN_STAGED + 3, 10007, 65537];
+const threadsBefore = getNumThreads();
+afterAll(() => setNumThreads(threadsBefore));
+
+describe('staged WebAssembly maps equal the reference kernels bit for bit', () => {
+  it('the kernels exist (SIMD available on this engine)', () => {
+    expect(wasmRuntime()).not.toBeNull();
+  });
+
+  it('relu (NaN stays NaN, -0 and -Inf give +0)', () => {
+    for (const n of SIZES) {
+      const x = data(n + 5, n);
+      expect(bits(unaryF32('relu', x, view(n, 5)))).toEqual(bits(unaryKernel('relu', x, view(n, 5), 'float32')));
+    }
+  });
+
+  it('add, sub, mul, div, maximum, minimum of same-shape operands with offsets', () => {
+    for (const n of SIZES) {
+      const a = data(n + 1, 2 * n), b = data(n + 7, 3 * n + 1);
+      b[11] = 0; b[12] = -0; // x / ±0
+      for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
+        const fast = binaryF32(op, a, view(n, 1), b, view(n, 7), [n])!;
+        expect(bits(fast), `${op} n=${n}`).toEqual(bits(binaryKernel(op, a, view(n, 1), b, view(n, 7), [n], 'float32', false)));
+      }
+    }
+  });
+
+  it('tensor ⊕ scalar, both sides; a scalar that is not a float32 value keeps the double-precision path', () => {
+    const n = 10007;
+    const a = data(n, 5);
+    for (const y of [0.5, -3, 0.1, 1 / 3, 1e-50]) {
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const left of [false, true]) {
+          const fast = binaryScalarF32(op, a, view(n), y, [n], left)!;
+          const yArr = new Float64Array([y]);
+          const yView: View = { shape: [n], strides: [0], offset: 0 };
+          const ref = left ? binaryKernel(op, yArr, yView, a, view(n), [n], 'float32', false) : binaryKernel(op, a, view(n), yArr, yView, [n], 'float32', false);
+          expect(bits(fast), `${op} y=${y} left=${left}`).toEqual(bits(ref));
+        }
+      }
+    }
+  });
+
+  it('threshold backward: g where y > threshold, else +0', () => {
+    for (const n of SIZES) {
+      const g = data(n + 2, 7 * n), y = data(n + 9, 11 * n);
+      for (const t of [0, 0.25]) {
+        const fast = thresholdBackwardF32({ data: g, offset: 2, shape: [n] }, { data: y, offset: 9 }, t).data;
+        const ref = Array.from({ length: n }, (_, i) => (y[9 + i]! > t ? g[2 + i]! : 0));
+        expect(bits(fast)).toEqual(bits(ref));
+      }
+    }
+  });
+
+  it('SGD updates round like the composed float32 update (in place, with weight decay)', () => {
+    const n = 10007;
+    const p = data(n, 21, false), g = data(n, 22, false);
+    const f = Math.fround;
+    const [lr, wd] = [f(0.01), f(1e-4)];
+    const plain = p.slice();
+    expect(stagedMap('sgd', [{ data: plain, offset: 0 }, { data: g, offset: 0 }], n, [lr], plain)).toBe(true);
+    expect(bits(plain)).toEqual(bits(p.map((v, i) => v - f(lr * g[i]!))));
+    const decayed = p.slice();
+    expect(stagedMap('sgdWeightDecay', [{ data: decayed, offset: 0 }, { data: g, offset: 0 }], n, [lr, -1, wd], decayed)).toBe(true);
+    expect(bits(decayed)).toEqual(bits(p.map((v, i) => v - f(lr * f(-g[i]! + f(wd * v))))));
+  });
+
+  it('large maps split across two threads give the same bits as one', async () => {
+    await platformReady;
+    const pool = wasmRuntime()!.pool!;
+    await pool.warmUp(2);
+    expect(pool.readyCount()).toBeGreaterThanOrEqual(1); // a second thread really takes a share
+    const n = 6_000_001; // above the map's threading threshold
+    const a = data(n, 9), b = data(n, 10);
+    setNumThreads(1);
+    const one = binaryF32('mul', a, view(n), b, view(n), [n])!.slice();
+    setNumThreads(2);
+    const two = binaryF32('mul', a, view(n), b, view(n), [n])!;
+    setNumThreads(threadsBefore);
+    expect(bits(two.subarray(n - 9))).toEqual(bits(one.subarray(n - 9)));
+    expect(two.every((v, i) => Object.is(v, one[i]) || (v !== v && one[i] !== one[i]))).toBe(true);
+  });
+});
+
+/** Direct scan: PyTorch's rule (first maximum wins, the first NaN wins and stays). */
+function scanPool(x: Float32Array, shape: number[], k: number[], s: number[], d: number[]) {
+  const [B, C, H, W] = shape as [number, number, number, number];
+  const [kh, kw] = k as [number, number], [sh, sw] = s as [number, number], [dh, dw] = d as [number, number];
+  const OH = Math.floor((H - dh * (kh - 1) - 1) / sh) + 1, OW = Math.floor((W - dw * (kw - 1) - 1) / sw) + 1;
+  const values: number[] = [], indices: number[] = [];
+  for (let p = 0; p < B * C; p++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+    let best = NaN, bi = -1;
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+      const at = (oh * sh + i * dh) * W + ow * sw + j * dw;
+      const v = x[p * H * W + at]!;
+      if (bi < 0 || (!Number.isNaN(best) && (v > best || Number.isNaN(v)))) { best = v; bi = at; }
+    }
+    values.push(best); indices.push(bi);
+  }
+  return { values, indices, out: [OH, OW] };
+}
+
+describe('max-pool kernels in WebAssembly', () => {
+  const cases: { shape: number[]; k: number[]; s: number[]; d: number[] }[] = [
+    { shape: [2, 3, 8, 8], k: [2, 2], s: [2, 2], d: [1, 1] }, // the 2×2 SIMD kernel, OW a multiple of 4
+    { shape: [3, 2, 9, 13], k: [2, 2], s: [2, 2], d: [1, 1] }, // OW = 6: a SIMD block and a scalar tail, odd H and W
+    { shape: [1, 1, 2, 2], k: [2, 2], s: [2, 2], d: [1, 1] }, // one window
+    { shape: [64, 4, 24, 24], k: [2, 2], s: [2, 2], d: [1, 1] }, // the CNN's layout, split across threads
+    { shape: [2, 3, 9, 7], k: [3, 2], s: [2, 1], d: [1, 2] }, // the generic kernel
+    { shape: [2, 2, 7, 7], k: [2, 2], s: [1, 1], d: [1, 1] }, // overlapping windows
+  ];
+  it.each(cases)('forward values and flat indices match a direct scan: $shape k=$k s=$s d=$d', ({ shape, k, s, d }) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = data(n, n).map((v) => Math.round(v * 4) / 4); // plenty of ties
+    x[3] = NaN; x[Math.min(n - 1, 17)] = -Infinity;
+    const ref = scanPool(x, shape, k, s, d);
+    const r = maxPool2dForward({ data: x, offset: 0, shape }, { kernel: k, stride: s, padding: [0, 0], dilation: d, ceilMode: false, out: ref.out })!;
+    expect(bits(r.values)).toEqual(bits(ref.values));
+    expect(Array.from(r.indices)).toEqual(ref.indices);
+    // the JavaScript fallback agrees too
+    setWasmKernelsEnabled(false);
+    try {
+      const js = maxPool2dForward({ data: x, offset: 0, shape }, { kernel: k, stride: s, padding: [0, 0], dilation: d, ceilMode: false, out: ref.out })!;
+      expect(bits(js.values)).toEqual(bits(ref.values));
+      expect(Array.from(js.indices)).toEqual(ref.indices);
+    } finally {
+      setWasmKernelsEnabled(true);
+    }
+  });
+
+  it('backward adds each output gradient at its arg-max (overlapping windows accumulate) and zeroes the rest', () => {
+    for (const { shape, k, s, d } of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = data(n, n + 1, false);
+      const ref = scanPool(x, shape, k, s, d);
+      const [B, C, H, W] = shape as [number, number, number, number];
+      const L = ref.out[0]! * ref.out[1]!;
+      const g = data(B * C * L + 3, 5, false);
+      const r = maxPool2dBackward({ data: g, offset: 3, shape: [B, C, ...ref.out] }, { data: Int32Array.from([0, ...ref.indices]), offset: 1 }, shape)!;
+      const expected = new Float32Array(n);
+      for (let p = 0; p < B * C; p++) for (let t = 0; t < L; t++) { const at = p * H * W + ref.indices[p * L + t]!; expected[at] = expected[at]! + g[3 + p * L + t]!; }
+      expect(r.shape).toEqual(shape);
+      expect(bits(r.data)).toEqual(bits(expected));
+    }
+  });
+});
