@@ -76,16 +76,22 @@ function setup(id: string): Step {
   }
 }
 
-/** One SGD step on cross-entropy of a fixed batch. */
+/**
+ * One SGD step on cross-entropy of a fixed batch, inside a `tidy` scope as the examples' training
+ * loops write it (apps/examples/src/mnist/train.ts): the scope frees the step's intermediate
+ * tensors when it ends, which is what PyTorch's reference counting does, so the next step reuses
+ * their memory. Without it they wait for the garbage collector, whose finalizers never run inside a
+ * synchronous loop.
+ */
 function trainStep(model: nn.Module, x: Tensor): Step {
   const y = randint(0, TRAIN.classes, [TRAIN.batch], { dtype: 'int32' });
   const opt = new SGD(model.parameters(), { lr: TRAIN.lr });
-  return () => {
+  return () => tidy(() => {
     opt.zeroGrad();
     const loss = F.crossEntropy(model.call(x) as Tensor, y);
     loss.backward();
     opt.step();
-  };
+  });
 }
 
 async function main(): Promise<void> {

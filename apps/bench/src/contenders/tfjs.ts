@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   }
   const report: ContenderReport = { contender: `tfjs-${backend}`, info, results: {} };
   // tfjs-cpu takes seconds per big case: one warm-up and as few as one timed run keep `pnpm bench` short
-  const timing: TimingOptions = backend === 'cpu' ? { warmup: 1, maxRuns: 10, minRuns: 1, budgetMs: 1000 } : DEFAULT_TIMING;
+  const timing: TimingOptions = backend === 'cpu' ? { warmup: 1, warmupMs: 0, maxRuns: 10, minRuns: 1, budgetMs: 1000 } : DEFAULT_TIMING;
   for (const id of ids) {
     if (backend === 'cpu' && SLOW_ON_TFJS_CPU.has(id) && !process.env.KILN_BENCH_SLOW) {
       report.results[id] = { na: 'skipped — tfjs-cpu needs > 30 s per run here (KILN_BENCH_SLOW=1 runs it)' };
