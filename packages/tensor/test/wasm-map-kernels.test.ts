@@ -11,6 +11,8 @@ import { binaryF32, binaryScalarF32, thresholdBackwardF32, unaryF32 } from '../s
 import { binaryKernel, unaryKernel } from '../src/backend/cpu/elementwise.js';
 import { MIN_STAGED, stagedMap } from '../src/backend/cpu/wasm/map.js';
 import { maxPool2dBackward, maxPool2dForward } from '../src/backend/cpu/fast/pool.js';
+import { reduceF32 } from '../src/backend/cpu/fast/reduce.js';
+import { reduceKernel } from '../src/backend/cpu/reduce.js';
 import { platformReady } from '../src/threads/num-threads.js';
 import { setWasmKernelsEnabled, wasmRuntime } from '../src/backend/cpu/wasm/runtime.js';
 
@@ -172,5 +174,33 @@ describe('max-pool kernels in WebAssembly', () => {
       expect(r.shape).toEqual(shape);
       expect(bits(r.data)).toEqual(bits(expected));
     }
+  });
+});
+
+describe('sums of dense views in WebAssembly (run sums in double precision)', () => {
+  const cases: { shape: number[]; axes: number[]; offset?: number }[] = [
+    { shape: [64, 4, 24, 24], axes: [0, 2, 3] }, // a conv bias gradient
+    { shape: [300, 50], axes: [1], offset: 3 }, // row sums, runs not 16-byte aligned
+    { shape: [5003], axes: [0] }, // everything, with a scalar tail
+    { shape: [7, 600, 3], axes: [1, 2] }, // the reduced dims coalesce into runs of 1800
+    { shape: [40, 33, 17], axes: [0, 2] }, // runs of 17 (one vector loop pass and a tail)
+  ];
+  it.each(cases)('$shape over $axes equals the reference', ({ shape, axes, offset = 0 }) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = data(n + offset, n, false);
+    const v: View = { shape, strides: contiguousStrides(shape), offset };
+    const fast = reduceF32('sum', x, v, axes)!;
+    const ref = reduceKernel('sum', x, v, axes, 'float32');
+    expect(fast.length).toBe(ref.length);
+    // both accumulate in double; only the order of additions differs
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(fast[i]! - ref[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(ref[i]!)));
+  });
+
+  it('NaN and Inf propagate like the reference', () => {
+    const n = 8192;
+    const x = data(n, 3, false);
+    x[100] = NaN; x[5000] = Infinity;
+    const v: View = { shape: [4, 2048], strides: [2048, 1], offset: 0 };
+    expect(bits(reduceF32('sum', x, v, [1])!)).toEqual(bits(reduceKernel('sum', x, v, [1], 'float32')));
   });
 });

@@ -5,9 +5,12 @@
  * like the reference (only the order of additions differs); max/min propagate NaN like it.
  * @packageDocumentation
  */
-import { contiguousStrides, numelOf, type View } from '../../../shape.js';
+import { contiguousStrides, isContiguousView, numelOf, type View } from '../../../shape.js';
 import type { ReduceOp } from '../../backend.js';
-import { forEachRun } from './runs.js';
+import { coalesce, forEachRun } from './runs.js';
+import { roundUp, runKernel } from '../wasm/matmul.js';
+import { MIN_STAGED } from '../wasm/map.js';
+import { wasmRuntime } from '../wasm/runtime.js';
 
 /** Reduces `axes` of a float32 view into a float32 result; null for ops/cases left to the reference. */
 export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonly number[]): Float32Array | null {
@@ -20,6 +23,7 @@ export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonl
   const size = numelOf(kept);
   if (op === 'sum') {
     const acc = new Float64Array(size);
+    if (sumRunsInWasm(x, xv, accStrides, acc)) return Float32Array.from(acc);
     forEachRun(shape, [xv.offset, 0], [xv.strides, accStrides], (n, base, step) => {
       let ix = base[0]!;
       const sx = step[0]!, io = base[1]!, so = step[1]!;
@@ -43,4 +47,32 @@ export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonl
     else for (let i = 0, o = base[1]!; i < n; i++, ix += sx, o += so) { const v = x[ix]!; if (v < acc[o]! || v !== v) acc[o] = v; }
   });
   return acc;
+}
+
+/**
+ * The sum of a large dense view whose innermost (coalesced) dim is reduced — a row sum, a bias
+ * gradient over [B, C, H, W] — as run sums in WebAssembly (double-precision accumulators, so the
+ * result matches the loop above up to the order of additions), then added into `acc` run by run.
+ * Returns false when it does not apply; `acc` is untouched then.
+ */
+function sumRunsInWasm(x: Float32Array, xv: View, accStrides: readonly number[], acc: Float64Array): boolean {
+  const n = numelOf(xv.shape);
+  if (n < MIN_STAGED || !isContiguousView(xv)) return false;
+  const c = coalesce(xv.shape, [xv.strides, accStrides]);
+  const nd = c.shape.length;
+  const runLen = nd ? c.shape[nd - 1]! : 1;
+  if (nd === 0 || c.strides[1]![nd - 1] !== 0 || runLen < 16) return false;
+  const rt = wasmRuntime();
+  const runs = n / runLen;
+  const sumsAt = roundUp(n, 2); // f64 results after the staged input, 8-byte aligned
+  const mem = rt?.reserve((sumsAt + 2 * runs) * 4);
+  if (!rt || !mem) return false;
+  mem.set(x.subarray(xv.offset, xv.offset + n), 0);
+  runKernel(rt, 'sumRuns', [0, sumsAt * 4, runLen], runs, n);
+  const sums = new Float64Array(mem.buffer, sumsAt * 4, runs);
+  let k = 0;
+  forEachRun(xv.shape, [xv.offset, 0], [xv.strides, accStrides], (_len, base) => {
+    acc[base[1]!] = acc[base[1]!]! + sums[k++]!;
+  });
+  return true;
 }

@@ -11,7 +11,7 @@
  */
 
 /** Value types of the binary format. */
-export const ValType = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+export const ValType = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 /** One of {@link ValType}'s codes. */
 export type ValType = (typeof ValType)[keyof typeof ValType];
 
@@ -118,6 +118,9 @@ export class FunctionBuilder {
   f32Gt(): this { return this.op(0x5e); }
   f32Ne(): this { return this.op(0x5c); }
   f32Eq(): this { return this.op(0x5b); }
+  f64Store(offset = 0): this { return this.op(0x39, ...this.mem(3, offset)); }
+  f64Add(): this { return this.op(0xa0); }
+  f64PromoteF32(): this { return this.op(0xbb); }
   /** The bits of an i32 read as an f32 (how float arguments cross the pool's integer-only job words). */
   f32ReinterpretI32(): this { return this.op(0xbe); }
 
@@ -149,6 +152,10 @@ export class FunctionBuilder {
     return this.simd(0x0c, ...new Uint8Array(new Int32Array(lanes).buffer));
   }
   i32x4Splat(): this { return this.simd(0x11); }
+  /** The two low f32 lanes widened to an f64x2 (`f64x2.promote_low_f32x4`). */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  f64x2Add(): this { return this.simd(0xf0); }
+  f64x2ExtractLane(lane: number): this { return this.simd(0x21, lane); }
   i32x4Add(): this { return this.simd(0xae); }
   /** Picks 16 bytes out of the 32 of two vectors (`lanes` are byte indices 0–31). */
   i8x16Shuffle(lanes: readonly number[]): this { return this.simd(0x0d, ...lanes); }

@@ -17,6 +17,7 @@
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
 import { MAP_KERNELS, mapKernel, type MapOp } from './map-module.js';
+import { sumRunsKernel } from './reduce-module.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel, maxPool2x2Kernel } from './max-pool-module.js';
 import { blockDepth, col2im, convForward, convTranspose, convWeightGrad, im2colA, im2colB, packBStrided } from './conv-module.js';
 
@@ -164,7 +165,8 @@ function gemmBatched(): FunctionBuilder {
 
 /**
  * The kernel module's bytes for `cfg`: exports `micro`, `gemm`, `gemmBatched`, the convolution
- * kernels of conv-module.ts, the max-pool kernels of max-pool-module.ts and the elementwise
+ * kernels of conv-module.ts, the max-pool kernels of max-pool-module.ts, `sumRuns` of
+ * reduce-module.ts and the elementwise
  * `map_<op>` kernels of map-module.ts.
  */
 export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
@@ -183,6 +185,7 @@ export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
     { name: 'maxPool2d', fn: maxPool2dKernel() },
     { name: 'maxPool2dBackward', fn: maxPool2dBackwardKernel() },
     { name: 'maxPool2x2', fn: maxPool2x2Kernel() },
+    { name: 'sumRuns', fn: sumRunsKernel() },
     ...(Object.keys(MAP_KERNELS) as MapOp[]).map((op) => ({ name: `map_${op}`, fn: mapKernel(MAP_KERNELS[op]) })),
   ]);
 }

@@ -1,0 +1,46 @@
+/**
+ * Sum kernel of the generated WebAssembly module: the sums of consecutive runs of a dense float32
+ * array, accumulated in double precision like the reference reduction (so a float32 result is the
+ * same up to the order of additions), two f64x2 accumulators per run.
+ * @packageDocumentation
+ */
+import { FunctionBuilder, ValType } from './emit.js';
+
+/** The high two floats of a vector moved to the low lanes (bytes 8–15 twice). */
+const HIGH_PAIR = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/**
+ * sumRuns(src, dst, runLen, u0, u1): for runs r ∈ [u0, u1), dst[r] (f64) = Σ src[r·runLen … +runLen)
+ * (f32). Byte pointers; runs need no alignment.
+ */
+export function sumRunsKernel(): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder([I, I, I, I, I]);
+  const [src, dst, runLen, u0, u1] = [0, 1, 2, 3, 4];
+  const [r, p, end, vend] = Array.from({ length: 4 }, () => f.local(I)) as [number, number, number, number];
+  const [lo, hi, v] = Array.from({ length: 3 }, () => f.local(ValType.v128)) as [number, number, number];
+  const s = f.local(ValType.f64);
+  f.for(r, () => f.get(u0), () => f.get(u1), 1, () => {
+    f.get(src).get(r).get(runLen).mul().i32(2).shl().add().set(p);
+    f.get(p).get(runLen).i32(2).shl().add().set(end);
+    f.get(p).get(runLen).i32(-4).and().i32(2).shl().add().set(vend);
+    f.v128Zero().set(lo);
+    f.v128Zero().set(hi);
+    f.block().loop();
+    f.get(p).get(vend).geS().brIf(1);
+    f.get(p).v128Load().set(v);
+    f.get(lo).get(v).f64x2PromoteLowF32x4().f64x2Add().set(lo);
+    f.get(hi).get(v).get(v).i8x16Shuffle(HIGH_PAIR).f64x2PromoteLowF32x4().f64x2Add().set(hi);
+    f.get(p).i32(16).add().set(p);
+    f.br(0).end().end();
+    f.get(lo).get(hi).f64x2Add().set(lo);
+    f.get(lo).f64x2ExtractLane(0).get(lo).f64x2ExtractLane(1).f64Add().set(s);
+    f.block().loop();
+    f.get(p).get(end).geS().brIf(1);
+    f.get(s).get(p).f32Load().f64PromoteF32().f64Add().set(s);
+    f.get(p).i32(4).add().set(p);
+    f.br(0).end().end();
+    f.get(dst).get(r).i32(3).shl().add().get(s).f64Store();
+  });
+  return f;
+}
