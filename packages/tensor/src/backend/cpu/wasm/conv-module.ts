@@ -309,10 +309,29 @@ export function packBStrided(nr: number): FunctionBuilder {
   const I = ValType.i32;
   const f = new FunctionBuilder(Array<ValType>(8).fill(I));
   const [dst, src, K, N, sk, sn, nPad, kc] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [p0, kcp, n0, lane, n, s, d, kk] = Array.from({ length: 8 }, () => f.local(I)) as [number, number, number, number, number, number, number, number];
+  const [p0, kcp, n0, lane, n, s, d, kk, full] = Array.from({ length: 9 }, () => f.local(I)) as [
+    number, number, number, number, number, number, number, number, number,
+  ];
+  // columns in whole panels: with unit column stride they are copied row by row as vectors
+  f.get(N).i32(nr).divU().i32(nr).mul().set(full);
+  f.get(sn).i32(1).eq().if();
+  f.else();
+  f.i32(0).set(full);
+  f.end();
   f.for(p0, () => f.i32(0), () => f.get(K), 0, () => {
     blockDepth(f, kc, K, p0, kcp);
-    f.for(n0, () => f.i32(0), () => f.get(nPad), nr, () => {
+    // row-major B (sn = 1): each row's whole panels, nr floats = nr/4 vectors per panel, reading
+    // the row sequentially (walking columns down k would stride by a whole row per float)
+    f.for(kk, () => f.i32(0), () => f.get(kcp), 1, () => {
+      f.get(src).get(p0).get(kk).add().get(sk).mul().i32(2).shl().add().set(s);
+      f.get(dst).get(p0).get(nPad).mul().get(kk).i32(nr).mul().add().i32(2).shl().add().set(d);
+      f.for(n0, () => f.i32(0), () => f.get(full), nr, () => {
+        for (let q = 0; q < nr / 4; q++) f.get(d).get(s).v128Load(16 * q).v128Store(16 * q);
+        f.get(s).i32(4 * nr).add().set(s);
+        f.get(d).get(kcp).i32(4 * nr).mul().add().set(d);
+      });
+    });
+    f.for(n0, () => f.get(full), () => f.get(nPad), nr, () => {
       f.for(lane, () => f.i32(0), () => f.i32(nr), 1, () => {
         // d = dst + (p0·nPad + n0·kcp + lane)·4; column n is read along k
         f.get(dst).get(p0).get(nPad).mul().get(n0).get(kcp).mul().add().get(lane).add().i32(2).shl().add().set(d);

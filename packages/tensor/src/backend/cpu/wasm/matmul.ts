@@ -151,13 +151,14 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
   const fold = bShared && batch > 1;
   const G = fold ? 1 : batch;
   const rows = fold ? batch * M : M;
-  // A transposed B (a linear layer's `x @ Wᵀ`) goes through the WebAssembly packer, which walks
-  // each column down k: measured ~0.8 ns/element with the span copy against ~2.5 for the JS
-  // packer. A row-major B stays in JS, whose row walk is sequential: the column walk is no faster
-  // there and 4 K-aliased (~3.5 ns/element) when a row is 4 KiB. So is a B whose span is much
+  // B goes through the WebAssembly packer after one span copy: a transposed B (a linear layer's
+  // `x @ Wᵀ`) walks each column down k, ~0.8 ns/element against ~2.5 for the JS packer; a
+  // row-major B (unit column stride) is copied row by row in vectors, 0.4–0.6 ns/element against
+  // ~1 for JS up to ~1 M elements — beyond that the 4 MiB+ span copy eats the gain (1024²: 1.1 ms
+  // against 0.9 in JS), so big row-major operands stay in JS. So does a B whose span is much
   // larger than its elements (every other column of a wide buffer), where the copy would dominate.
   const bSpan = (K - 1) * Math.abs(skb) + (N - 1) * Math.abs(sn) + 1; // the same for every batch
-  const bInWasm = Math.abs(skb) <= Math.abs(sn) && bSpan <= 2 * K * N + 64;
+  const bInWasm = (Math.abs(skb) <= Math.abs(sn) || (sn === 1 && K * N < 1 << 20)) && bSpan <= 2 * K * N + 64;
   const res = runGemm({
     G, rows, K, N,
     scratch: bInWasm ? bSpan : 0,
