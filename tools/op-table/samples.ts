@@ -218,6 +218,14 @@ for (const n of [1, 2, 3]) {
     const x = image(d, n);
     return () => MAX_POOL[n]!(x, 2);
   };
+  // max pooling's gradient (functional's op): reached through a backward pass
+  SAMPLES[`maxPool${n}dBackward`] = (d) => {
+    const x = image(d, n);
+    return () => {
+      x.requiresGrad_();
+      MAX_POOL[n]!(x, 2).sum().backward();
+    };
+  };
   SAMPLES[`avgPool${n}d`] = (d) => {
     const x = image(d, n);
     return () => AVG_POOL[n]!(x, 2);

@@ -13,9 +13,17 @@
  * and only when the last reference to their handle is released, so a recycled array is never
  * reachable from a live tensor. Reused arrays are zero-filled unless the caller says it writes
  * every element, so `takeArray` behaves exactly like `new Float32Array(n)`.
+ *
+ * float32 and int32 arrays are taken from the WebAssembly kernel memory's heap when it has one
+ * (shared memory: Node, cross-origin-isolated browsers): such *resident* arrays are read and
+ * written by the kernels in place, without being copied in and out (wasm/heap.ts). They go back to
+ * the heap when released, or, for one that is dropped without release, when the garbage collector
+ * finds it (a finalizer). When the heap is full, arrays come from JavaScript memory as before.
  * @packageDocumentation
  */
 import { arrayCtor, type DType, type TypedArray } from '../../dtype.js';
+import { WasmHeap } from './wasm/heap.js';
+import { createdWasmRuntime, wasmRuntime } from './wasm/runtime.js';
 
 /** Arrays smaller than this are cheap to allocate; pooling them would cost more than it saves. */
 const MIN_BYTES = 4096;
@@ -35,6 +43,10 @@ const keyOf = (a: TypedArray) => `${a.constructor.name}:${a.length}`;
 export function takeArray(dtype: DType, n: number, zero = true): TypedArray {
   const Ctor = arrayCtor(dtype);
   if (n * Ctor.BYTES_PER_ELEMENT >= MIN_BYTES) {
+    if (dtype === 'float32' || dtype === 'int32') {
+      const r = takeResident(Ctor as Float32ArrayConstructor | Int32ArrayConstructor, n, zero);
+      if (r) return r;
+    }
     const a = free.get(`${Ctor.name}:${n}`)?.pop();
     if (a) {
       pooledBytes -= a.byteLength;
@@ -56,6 +68,13 @@ export function takeF32(n: number, zero = true): Float32Array {
  * simply left to the garbage collector.
  */
 export function recycleArray(a: TypedArray): void {
+  const ptr = resident.get(a);
+  if (ptr !== undefined) {
+    resident.delete(a);
+    finalizer?.unregister(a);
+    createdWasmRuntime()?.heap?.free(ptr);
+    return;
+  }
   if (a.byteLength < MIN_BYTES || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
   if (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer) return;
   if (pooledBytes + a.byteLength > limitBytes) return;
@@ -87,4 +106,35 @@ export function setArrayPoolLimit(bytes: number): number {
 /** Bytes currently held by the pool (free arrays waiting for reuse; not counted by `memory()`). */
 export function arrayPoolBytes(): number {
   return pooledBytes;
+}
+
+/** Heap blocks of the resident arrays handed out, by array (only whole arrays go back). */
+const resident = new WeakMap<TypedArray, number>();
+/** Frees the block of a resident array the program dropped without releasing it. */
+const finalizer = typeof FinalizationRegistry !== 'undefined'
+  ? new FinalizationRegistry<number>((ptr) => createdWasmRuntime()?.heap?.free(ptr))
+  : null;
+/** Resident arrays may fill 3/4 of the heap; the rest stays for the kernels' scratch space. */
+const RESIDENT_SHARE = 0.75;
+
+/** A float32/int32 array on the kernel memory's heap, or null (no heap, heap full, no finalizer). */
+function takeResident(Ctor: Float32ArrayConstructor | Int32ArrayConstructor, n: number, zero: boolean): TypedArray | null {
+  const rt = finalizer ? wasmRuntime() : null;
+  const heap = rt?.heap;
+  if (!rt || !heap) return null;
+  const bytes = n * 4;
+  const { usedBytes } = heap.stats();
+  if (usedBytes + WasmHeap.blockSize(bytes) > RESIDENT_SHARE * heap.limit) return null;
+  const ptr = heap.alloc(bytes);
+  if (ptr === null) return null;
+  const a = new Ctor(rt.view().buffer as ArrayBuffer, ptr, n); // a SharedArrayBuffer, typed loosely by lib.dom
+  if (zero) a.fill(0); // reused blocks hold old values
+  resident.set(a, ptr);
+  finalizer!.register(a, ptr, a);
+  return a;
+}
+
+/** Whether `a` lives on the kernel memory's heap (a resident array). */
+export function isResident(a: TypedArray): boolean {
+  return resident.has(a);
 }

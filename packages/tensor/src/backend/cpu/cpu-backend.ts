@@ -3,7 +3,7 @@
  * Handles wrap a typed array; `adopt` shares a caller's array (zero-copy `fromTypedArray`).
  * @packageDocumentation
  */
-import type { DType, TypedArray } from '../../dtype.js';
+import { arrayCtor, type DType, type TypedArray } from '../../dtype.js';
 import { clearArrayPool, recycleArray, takeArray } from './array-pool.js';
 import { isContiguousView, numelOf } from '../../shape.js';
 import { CONTRACT_VERSION, type Backend, type BinaryOp, type Handle, type Operand, type ReduceOp, type ScanOp, type UnaryOp } from '../backend.js';
@@ -32,17 +32,17 @@ function arr(o: Operand | Handle): TypedArray {
   return h.data;
 }
 
-/** Contiguous copy of a view's elements. */
+/**
+ * Contiguous copy of a view's elements, in ordinary JavaScript memory: the caller owns it (it never
+ * comes back to the pool), and it must work with every API a user may hand it to (a
+ * SharedArrayBuffer-backed array would not, e.g. `TextDecoder`, `Blob`, WebGPU's `writeBuffer`).
+ */
 function readView(x: Operand): TypedArray {
   const data = arr(x);
   const n = numelOf(x.view.shape);
-  if (isContiguousView(x.view)) {
-    const out = takeArray(x.dtype, n, false);
-    out.set(data.subarray(x.view.offset, x.view.offset + n));
-    return out;
-  }
-  const out = takeArray(x.dtype, n, false); // copyView writes every element
-  copyView(data, x.view, out);
+  const out = new (arrayCtor(x.dtype))(n);
+  if (isContiguousView(x.view)) out.set(data.subarray(x.view.offset, x.view.offset + n));
+  else copyView(data, x.view, out);
   return out;
 }
 
@@ -56,7 +56,12 @@ export function createCpuBackend(): Backend {
     contractVersion: CONTRACT_VERSION,
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], readSync: true, zeroCopy: true },
     alloc: (dtype, numel) => h(takeArray(dtype, numel)),
-    upload: (data) => h(data.slice()),
+    // into pool memory (resident in the kernel memory where possible), so kernels need not stage it
+    upload: (data, dtype) => {
+      const a = takeArray(dtype, data.length, false);
+      a.set(data);
+      return h(a);
+    },
     adopt: (data) => new CpuHandle(data, false),
     read: async (x) => readView(x),
     readSync: readView,

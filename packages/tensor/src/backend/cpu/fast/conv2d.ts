@@ -58,30 +58,40 @@ export function conv2dForward(x: Dense, w: Dense, bias: Dense | null, a: ConvAtt
   const K = g.C * kh * kw;
   const L = OH * OW;
   const image = g.C * g.H * g.W;
-  // kernel memory (floats): packed weights | the batch's images | column and product slots (only
-  // those of each thread's first image are touched: the rest is address space) | output | bias
+  // kernel memory (floats, from the scratch base): packed weights | column and product slots (only
+  // those of each thread's first image are touched: the rest is address space) | the batch's
+  // images, the output and the bias unless they already live in the kernel memory
   const mPad = roundUp(Cout, MR);
   const nPad = roundUp(L, NR);
-  const aAt = 0;
-  const xAt = roundUp(aAt + mPad * K, 16);
-  const sAt = roundUp(xAt + g.B * image, 16);
-  const slot = roundUp(K * nPad, 16);
-  const cAt = sAt + g.B * slot;
-  const cSize = roundUp(mPad * nPad, 16);
-  const outAt = cAt + g.B * cSize;
-  const biasAt = roundUp(outAt + g.B * Cout * L, 16);
-  const mem = rt.reserve((biasAt + Cout) * 4);
-  if (!mem) return null;
-  const rowOffsets = new Int32Array(Cout).map((_, r) => w.offset + r * K);
-  packA(mem, aAt, w.data, { rowOffsets, colStride: 1 }, K, mPad, MR, KC);
-  mem.set(x.data.subarray(x.offset, x.offset + g.B * image), xAt);
-  if (bias) mem.set(bias.data.subarray(bias.offset, bias.offset + Cout), biasAt);
-  else mem.fill(0, biasAt, biasAt + Cout);
-  const args = [aAt * 4, xAt * 4, sAt * 4, slot * 4, cAt * 4, cSize * 4, mPad, nPad, KC, MC_PANELS,
-    g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW, outAt * 4, biasAt * 4, Cout];
-  runKernel(rt, 'convForward', args, g.B, 2 * g.B * mPad * nPad * K);
   const out = takeF32(g.B * Cout * L, false); // every element is written
-  out.set(mem.subarray(outAt, outAt + g.B * Cout * L));
+  const px = rt.addressOf(x.data, x.offset);
+  const pOut = rt.addressOf(out, 0);
+  const pBias = bias ? rt.addressOf(bias.data, bias.offset) : null;
+  const slot = roundUp(K * nPad, 16);
+  const cSize = roundUp(mPad * nPad, 16);
+  const sAt = roundUp(mPad * K, 16);
+  const cAt = sAt + g.B * slot;
+  const xAt = cAt + g.B * cSize;
+  const outAt = roundUp(xAt + (px === null ? g.B * image : 0), 16);
+  const biasAt = roundUp(outAt + (pOut === null ? g.B * Cout * L : 0), 16);
+  const scratch = rt.reserve((biasAt + (pBias === null ? Cout : 0)) * 4);
+  if (!scratch) {
+    recycleArray(out);
+    return null;
+  }
+  const { mem, base } = scratch;
+  const rowOffsets = new Int32Array(Cout).map((_, r) => w.offset + r * K);
+  packA(mem, base, w.data, { rowOffsets, colStride: 1 }, K, mPad, MR, KC);
+  if (px === null) mem.set(x.data.subarray(x.offset, x.offset + g.B * image), base + xAt);
+  if (pBias === null) {
+    if (bias) mem.set(bias.data.subarray(bias.offset, bias.offset + Cout), base + biasAt);
+    else mem.fill(0, base + biasAt, base + biasAt + Cout);
+  }
+  const at = (i: number) => (base + i) * 4;
+  const args = [at(0), px ?? at(xAt), at(sAt), slot * 4, at(cAt), cSize * 4, mPad, nPad, KC, MC_PANELS,
+    g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW, pOut ?? at(outAt), pBias ?? at(biasAt), Cout];
+  runKernel(rt, 'convForward', args, g.B, 2 * g.B * mPad * nPad * K);
+  if (pOut === null) out.set(mem.subarray(base + outAt, base + outAt + g.B * Cout * L));
   return { data: out, shape: [g.B, Cout, OH, OW] };
 }
 
@@ -101,28 +111,34 @@ export function conv2dWeightGrad(x: Dense, gy: Dense, weightShape: readonly numb
   const image = g.C * g.H * g.W;
   const mPad = roundUp(rows, MR);
   const nPad = roundUp(Cout, NR);
-  // kernel memory (floats): images | output gradients | per-range A, B and partial-sum slots
+  // kernel memory (floats, from the scratch base): per-range A, B and partial-sum slots | images |
+  // output gradients (the last two only when they do not already live in the kernel memory)
   const aSlot = roundUp(mPad * L, 16);
   const bSlot = roundUp(L * nPad, 16);
   const cSlot = roundUp(mPad * nPad, 16);
-  const xAt = 0;
-  const gyAt = roundUp(g.B * image, 16);
-  const aAt = roundUp(gyAt + g.B * Cout * L, 16);
+  const px = rt.addressOf(x.data, x.offset);
+  const pgy = rt.addressOf(gy.data, gy.offset);
+  const aAt = 0;
   const bAt = aAt + g.B * aSlot;
   const cAt = bAt + g.B * bSlot;
-  const mem = rt.reserve((cAt + g.B * cSlot) * 4);
-  if (!mem) return null;
-  mem.set(x.data.subarray(x.offset, x.offset + g.B * image), xAt);
-  mem.set(gy.data.subarray(gy.offset, gy.offset + g.B * Cout * L), gyAt);
-  const args = [aAt * 4, aSlot * 4, bAt * 4, bSlot * 4, xAt * 4, gyAt * 4, cAt * 4, cSlot * 4, mPad, nPad, KC, MC_PANELS,
+  const xAt = cAt + g.B * cSlot;
+  const gyAt = roundUp(xAt + (px === null ? g.B * image : 0), 16);
+  const scratch = rt.reserve((gyAt + (pgy === null ? g.B * Cout * L : 0)) * 4);
+  if (!scratch) return null;
+  const { mem, base } = scratch;
+  if (px === null) mem.set(x.data.subarray(x.offset, x.offset + g.B * image), base + xAt);
+  if (pgy === null) mem.set(gy.data.subarray(gy.offset, gy.offset + g.B * Cout * L), base + gyAt);
+  const at = (i: number) => (base + i) * 4;
+  const args = [at(aAt), aSlot * 4, at(bAt), bSlot * 4, px ?? at(xAt), pgy ?? at(gyAt), at(cAt), cSlot * 4, mPad, nPad, KC, MC_PANELS,
     Cout, g.C, g.H, g.W, kh, kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, OH, OW];
   const starts = runKernel(rt, 'convWeightGrad', args, g.B, 2 * g.B * mPad * nPad * L);
   // dWᵀ [rows, Cout] (pitch nPad) summed over the ranges' slots, written transposed
   const out = takeF32(Cout * rows, false); // every element is written
+  const c0 = base + cAt;
   for (let r = 0; r < rows; r++) {
     for (let co = 0; co < Cout; co++) {
       let v = 0;
-      for (const u of starts) v += mem[cAt + u * cSlot + r * nPad + co]!;
+      for (const u of starts) v += mem[c0 + u * cSlot + r * nPad + co]!;
       out[co * rows + r] = v;
     }
   }
@@ -161,25 +177,33 @@ export function convTranspose2d(x: Dense, w: Dense, bias: Dense | null, a: ConvA
   const plane = outH * outW;
   const mPad = roundUp(rows, MR);
   const nPad = roundUp(L, NR);
-  // kernel memory (floats): A = Wᵀ | the batch's inputs | outputs | per-range B and column slots
+  // kernel memory (floats, from the scratch base): A = Wᵀ | per-range B and column slots | the
+  // batch's inputs | outputs (the last two only when they do not already live in the kernel memory)
+  const out = takeF32(B * Cout * plane, false); // every element is written
+  const px = rt.addressOf(x.data, x.offset);
+  const pOut = rt.addressOf(out, 0);
   const bSlot = roundUp(Cin * nPad, 16);
   const cSlot = roundUp(mPad * nPad, 16);
   const aAt = 0;
-  const xAt = roundUp(mPad * Cin, 16);
-  const outAt = roundUp(xAt + B * Cin * L, 16);
-  const bAt = roundUp(outAt + B * Cout * plane, 16);
+  const bAt = roundUp(mPad * Cin, 16);
   const cAt = bAt + B * bSlot;
-  const mem = rt.reserve((cAt + B * cSlot) * 4);
-  if (!mem) return null;
+  const xAt = cAt + B * cSlot;
+  const outAt = roundUp(xAt + (px === null ? B * Cin * L : 0), 16);
+  const scratch = rt.reserve((outAt + (pOut === null ? B * Cout * plane : 0)) * 4);
+  if (!scratch) {
+    recycleArray(out);
+    return null;
+  }
+  const { mem, base } = scratch;
   // A = Wᵀ: element (r, cin) = w[cin, r]
   const rowOffsets = new Int32Array(rows).map((_, r) => w.offset + r);
-  packA(mem, aAt, w.data, { rowOffsets, colStride: rows }, Cin, mPad, MR, KC);
-  mem.set(x.data.subarray(x.offset, x.offset + B * Cin * L), xAt);
-  const args = [aAt * 4, xAt * 4, bAt * 4, bSlot * 4, cAt * 4, cSlot * 4, outAt * 4, mPad, nPad, KC, MC_PANELS, Cin, Cout,
+  packA(mem, base + aAt, w.data, { rowOffsets, colStride: rows }, Cin, mPad, MR, KC);
+  if (px === null) mem.set(x.data.subarray(x.offset, x.offset + B * Cin * L), base + xAt);
+  const at = (i: number) => (base + i) * 4;
+  const args = [at(aAt), px ?? at(xAt), at(bAt), bSlot * 4, at(cAt), cSlot * 4, pOut ?? at(outAt), mPad, nPad, KC, MC_PANELS, Cin, Cout,
     outH, outW, kh, kw, a.stride[0]!, a.stride[1]!, a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, Sh, Sw];
   runKernel(rt, 'convTranspose', args, B, 2 * B * mPad * nPad * Cin);
-  const out = takeF32(B * Cout * plane, false); // every element is written
-  out.set(mem.subarray(outAt, outAt + B * Cout * plane));
+  if (pOut === null) out.set(mem.subarray(base + outAt, base + outAt + B * Cout * plane));
   if (bias) {
     for (let b = 0; b < B; b++) {
       for (let co = 0; co < Cout; co++) {

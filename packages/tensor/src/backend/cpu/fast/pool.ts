@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { Dense } from './conv2d.js';
-import { takeArray, takeF32 } from '../array-pool.js';
+import { recycleArray, takeArray, takeF32 } from '../array-pool.js';
 import { roundUp, runKernel } from '../wasm/matmul.js';
 import { wasmRuntime } from '../wasm/runtime.js';
 
@@ -31,18 +31,23 @@ export function maxPool2dForward(x: Dense, a: PoolAttrs): { values: Float32Array
   const indices = takeArray('int32', values.length, false) as Int32Array;
   const rt = wasmRuntime();
   const planeIn = H * W, planeOut = OH * OW;
-  // kernel memory (floats): input | values | indices
-  const vAt = roundUp(B * C * planeIn, 4), iAt = vAt + roundUp(values.length, 4);
-  const mem = rt?.reserve((iAt + values.length) * 4);
-  if (rt && mem) {
-    mem.set(x.data.subarray(x.offset, x.offset + B * C * planeIn), 0);
+  // operands that do not live in the kernel memory are staged (floats from the scratch base):
+  // input | values | indices
+  const px = rt?.addressOf(x.data, x.offset) ?? null, pv = rt?.addressOf(values, 0) ?? null, pi = rt?.addressOf(indices, 0) ?? null;
+  const vAt = px === null ? roundUp(B * C * planeIn, 4) : 0;
+  const iAt = vAt + (pv === null ? roundUp(values.length, 4) : 0);
+  const scratch = rt?.reserve((iAt + (pi === null ? values.length : 0)) * 4 + 16);
+  if (rt && scratch) {
+    const { mem, base } = scratch;
+    if (px === null) mem.set(x.data.subarray(x.offset, x.offset + B * C * planeIn), base);
+    const args = [px ?? base * 4, pv ?? (base + vAt) * 4, pi ?? (base + iAt) * 4, H, W, OH, OW];
     if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && dh === 1 && dw === 1) {
-      runKernel(rt, 'maxPool2x2', [0, vAt * 4, iAt * 4, H, W, OH, OW], B * C, 4 * values.length);
+      runKernel(rt, 'maxPool2x2', args, B * C, 4 * values.length);
     } else {
-      runKernel(rt, 'maxPool2d', [0, vAt * 4, iAt * 4, H, W, OH, OW, kh, kw, sh, sw, dh, dw], B * C, 4 * values.length * kh * kw);
+      runKernel(rt, 'maxPool2d', [...args, kh, kw, sh, sw, dh, dw], B * C, 4 * values.length * kh * kw);
     }
-    values.set(mem.subarray(vAt, vAt + values.length));
-    indices.set(new Int32Array(mem.buffer, iAt * 4, values.length));
+    if (pv === null) values.set(mem.subarray(base + vAt, base + vAt + values.length));
+    if (pi === null) indices.set(new Int32Array(mem.buffer, (base + iAt) * 4, values.length));
     return { values, indices, shape: [B, C, OH, OW] };
   }
   const d = x.data;
@@ -85,14 +90,21 @@ export function maxPool2dBackward(g: Dense, indices: { data: Int32Array; offset:
   const planes = B * C, HW = H * W;
   const L = g.shape.length === 4 ? g.shape[2]! * g.shape[3]! : 0;
   const n = planes * L;
-  // kernel memory (floats): gx | g | indices
-  const gAt = roundUp(planes * HW, 4), iAt = gAt + roundUp(n, 4);
-  const mem = rt.reserve((iAt + n) * 4);
-  if (!mem) return null;
-  mem.set(g.data.subarray(g.offset, g.offset + n), gAt);
-  new Int32Array(mem.buffer, iAt * 4, n).set(indices.data.subarray(indices.offset, indices.offset + n));
-  runKernel(rt, 'maxPool2dBackward', [0, gAt * 4, iAt * 4, HW, L], planes, 4 * (planes * HW + n));
+  // operands that do not live in the kernel memory are staged (floats from the scratch base):
+  // gx | g | indices
   const gx = takeF32(planes * HW, false); // every element is written
-  gx.set(mem.subarray(0, planes * HW));
+  const pgx = rt.addressOf(gx, 0), pg = rt.addressOf(g.data, g.offset), pi = rt.addressOf(indices.data, indices.offset);
+  const gAt = pgx === null ? roundUp(planes * HW, 4) : 0;
+  const iAt = gAt + (pg === null ? roundUp(n, 4) : 0);
+  const scratch = rt.reserve((iAt + (pi === null ? n : 0)) * 4 + 16);
+  if (!scratch) {
+    recycleArray(gx);
+    return null;
+  }
+  const { mem, base } = scratch;
+  if (pg === null) mem.set(g.data.subarray(g.offset, g.offset + n), base + gAt);
+  if (pi === null) new Int32Array(mem.buffer, (base + iAt) * 4, n).set(indices.data.subarray(indices.offset, indices.offset + n));
+  runKernel(rt, 'maxPool2dBackward', [pgx ?? base * 4, pg ?? (base + gAt) * 4, pi ?? (base + iAt) * 4, HW, L], planes, 4 * (planes * HW + n));
+  if (pgx === null) gx.set(mem.subarray(base, base + planes * HW));
   return { data: gx, shape: [B, C, H, W] };
 }

@@ -64,12 +64,15 @@ function sumRunsInWasm(x: Float32Array, xv: View, accStrides: readonly number[],
   if (nd === 0 || c.strides[1]![nd - 1] !== 0 || runLen < 16) return false;
   const rt = wasmRuntime();
   const runs = n / runLen;
-  const sumsAt = roundUp(n, 2); // f64 results after the staged input, 8-byte aligned
-  const mem = rt?.reserve((sumsAt + 2 * runs) * 4);
-  if (!rt || !mem) return false;
-  mem.set(x.subarray(xv.offset, xv.offset + n), 0);
-  runKernel(rt, 'sumRuns', [0, sumsAt * 4, runLen], runs, n);
-  const sums = new Float64Array(mem.buffer, sumsAt * 4, runs);
+  const px = rt?.addressOf(x, xv.offset) ?? null;
+  // scratch (floats from its base): the staged input unless it lives in the kernel memory | f64 run sums
+  const sumsAt = px === null ? roundUp(n, 2) : 0;
+  const scratch = rt?.reserve((sumsAt + 2 * runs) * 4);
+  if (!rt || !scratch) return false;
+  const { mem, base } = scratch;
+  if (px === null) mem.set(x.subarray(xv.offset, xv.offset + n), base);
+  runKernel(rt, 'sumRuns', [px ?? base * 4, (base + sumsAt) * 4, runLen], runs, n);
+  const sums = new Float64Array(mem.buffer, (base + sumsAt) * 4, runs);
   let k = 0;
   forEachRun(xv.shape, [xv.offset, 0], [xv.strides, accStrides], (_len, base) => {
     acc[base[1]!] = acc[base[1]!]! + sums[k++]!;

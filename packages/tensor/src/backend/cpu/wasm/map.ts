@@ -39,17 +39,28 @@ export interface DenseF32 { data: Float32Array; offset: number }
 export function stagedMap(op: MapOp, inputs: readonly DenseF32[], n: number, scalars: readonly number[], out: Float32Array, outOffset = 0): boolean {
   const rt = wasmRuntime();
   if (!rt) return false;
+  const n4 = Math.ceil(n / 4);
+  const scalarBits = scalars.map(f32Bits);
+  const ptrs = inputs.map((x) => rt.addressOf(x.data, x.offset));
+  const pOut = rt.addressOf(out, outOffset);
+  // resident operands (arrays living in the kernel memory) are mapped in place; a kernel reads
+  // whole vectors, so a resident length that is not a multiple of 4 is staged like the rest (the
+  // last vector would read past the array, and write past it for the output)
+  if (n % 4 === 0 && pOut !== null && ptrs.every((p) => p !== null)) {
+    runKernel(rt, `map_${op}`, [...(ptrs as number[]), pOut, n4, ...scalarBits], Math.ceil(n4 / MAP_CHUNK), n);
+    return true;
+  }
   // slots of whole vectors (16-byte aligned); the padding lanes compute on stale values, never read
-  const slot = roundUp(Math.max(n, 1), 4);
-  const mem = rt.reserve(inputs.length * slot * 4);
-  if (!mem) return false;
-  inputs.forEach((x, k) => mem.set(x.data.subarray(x.offset, x.offset + n), k * slot));
-  const n4 = slot / 4;
-  const args = [...inputs.map((_, k) => k * slot * 4), 0, n4, ...scalars.map(f32Bits)];
+  const slot = n4 * 4;
+  const scratch = rt.reserve(inputs.length * slot * 4);
+  if (!scratch) return false;
+  const { mem, base } = scratch;
+  inputs.forEach((x, k) => mem.set(x.data.subarray(x.offset, x.offset + n), base + k * slot));
+  const args = [...inputs.map((_, k) => (base + k * slot) * 4), base * 4, n4, ...scalarBits];
   // memory-bound, and the two copies around it are serial anyway: a second thread saves ~0.1 ns
   // per element and costs a wake-up (much more when the machine is busy), so only maps of several
   // million elements (n ≥ PARALLEL_FLOPS) are split
   runKernel(rt, `map_${op}`, args, Math.ceil(n4 / MAP_CHUNK), n);
-  out.set(mem.subarray(0, n), outOffset);
+  out.set(mem.subarray(base, base + n), outOffset);
   return true;
 }

@@ -81,12 +81,14 @@ export function runGemm(plan: GemmPlan): GemmResult | null {
   const aSize = roundUp(mPad * K, 16);
   const bSize = roundUp(K * nPad, 16);
   const cSize = roundUp(mPad * nPad, 16);
-  const aAt = 0;
-  const bAt = aAt + nA * aSize;
-  const cAt = bAt + nB * bSize;
-  const scratchAt = roundUp(cAt + G * cSize, 16);
-  const mem = rt.reserve((scratchAt + (plan.scratch ?? 0)) * 4);
-  if (!mem) return null;
+  // float offsets from the scratch base: packed A | packed B | C | the packers' own scratch
+  const bOff = nA * aSize;
+  const cOff = bOff + nB * bSize;
+  const scratchOff = roundUp(cOff + G * cSize, 16);
+  const scratch = rt.reserve((scratchOff + (plan.scratch ?? 0)) * 4);
+  if (!scratch) return null;
+  const { mem, base } = scratch;
+  const [aAt, bAt, cAt, scratchAt] = [base, base + bOff, base + cOff, base + scratchOff];
   for (let i = 0; i < nA; i++) plan.packA(mem, aAt + i * aSize, i, mPad);
   for (let i = 0; i < nB; i++) plan.packB(mem, bAt + i * bSize, i, nPad, scratchAt);
 
@@ -118,6 +120,12 @@ function span(base: number, sk: number, sn: number, K: number, N: number): [numb
  * loads and stores run several times faster as WebAssembly than as JavaScript typed-array loops.
  */
 function packBInWasm(rt: WasmRuntime, mem: Float32Array, at: number, scratchAt: number, src: Float32Array, base: number, sk: number, sn: number, K: number, N: number, nPad: number): void {
+  // a B living in the kernel memory is packed where it is
+  const resident = rt.addressOf(src, base);
+  if (resident !== null) {
+    rt.exports.packB(at * 4, resident, K, N, sk, sn, nPad, KC);
+    return;
+  }
   const [lo, hi] = span(base, sk, sn, K, N);
   mem.set(src.subarray(lo, hi), scratchAt);
   rt.exports.packB(at * 4, (scratchAt + base - lo) * 4, K, N, sk, sn, nPad, KC);

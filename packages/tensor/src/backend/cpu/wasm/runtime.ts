@@ -12,6 +12,7 @@ import { WorkerPool } from '../../../threads/pool.js';
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
 import { buildGemmModule, type GemmConfig } from './gemm-module.js';
 import { MAP_EXPORTS } from './map-module.js';
+import { WasmHeap } from './heap.js';
 
 /** Rows of the GEMM micro-kernel's register tile (MR × NR floats held in NR/4 f32x4 per row). */
 export const MR = 4;
@@ -97,12 +98,21 @@ export interface GemmExports extends Record<(typeof MAP_EXPORTS)[number], (...ar
 export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose', 'maxPool2d', 'maxPool2dBackward', 'maxPool2x2', 'sumRuns', ...MAP_EXPORTS] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
-/** A live GEMM module: its memory, exports, and (with shared memory) a worker pool. */
+/** Kernel scratch space handed out by {@link WasmRuntime.reserve}: `mem` views the whole memory, `base` is a float index. */
+export interface Scratch { mem: Float32Array; base: number }
+
+/** A live kernel module: its memory, exports, (with shared memory) a worker pool and a heap for resident arrays. */
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly exports: GemmExports;
   readonly pool: WorkerPool | null;
+  /** Blocks for CPU arrays living in the kernel memory; null when the memory is not shared. */
+  readonly heap: WasmHeap | null;
   private f32View: Float32Array;
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  /** Every SharedArrayBuffer the memory has exposed (a grown shared memory hands out a new one). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
 
   constructor(readonly features: WasmFeatures) {
     const cfg: GemmConfig = { mr: MR, nr: NR, relaxed: features.relaxedSimd, shared: features.sharedMemory, minPages: 16, maxPages: MAX_PAGES };
@@ -110,29 +120,63 @@ export class WasmRuntime {
     this.memory = new WebAssembly.Memory({ initial: cfg.minPages, maximum: cfg.maxPages, shared: cfg.shared });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
     this.pool = features.sharedMemory ? new WorkerPool(module, this.memory, POOLED_KERNELS) : null;
+    // byte 0 stays unused (a null pointer); the top page is left out so that no kernel's signed
+    // address arithmetic reaches 2³¹
+    this.heap = features.sharedMemory ? new WasmHeap(this.memory, PAGE, (MAX_PAGES - 1) * PAGE) : null;
     this.f32View = new Float32Array(this.memory.buffer);
+    this.buffers.add(this.memory.buffer);
+  }
+
+  /** A Float32Array over the whole memory as it is now (refreshed after growth). */
+  view(): Float32Array {
+    if (this.f32View.buffer !== this.memory.buffer || this.f32View.byteLength !== this.memory.buffer.byteLength) {
+      this.f32View = new Float32Array(this.memory.buffer);
+      this.buffers.add(this.memory.buffer);
+    }
+    return this.f32View;
   }
 
   /**
-   * A Float32Array over the whole memory with at least `bytes` bytes, growing the memory first if
-   * needed. Returns null when the memory cannot grow that far (the caller falls back).
+   * Byte address of element `offset` of `a` when `a` lives in this memory (a resident array from
+   * the heap), else null: kernels then use it in place instead of copying it into scratch.
    */
-  reserve(bytes: number): Float32Array | null {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
-      const pages = Math.ceil((bytes - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) return null;
-      try {
-        this.memory.grow(pages);
-      } catch {
-        return null;
+  addressOf(a: ArrayBufferView, offset: number): number | null {
+    return this.buffers.has(a.buffer) ? a.byteOffset + offset * (a as Float32Array).BYTES_PER_ELEMENT : null;
+  }
+
+  /**
+   * Scratch space of at least `bytes` bytes for one kernel call (packed operands, staged inputs,
+   * partial results), valid until the next call; null when the memory cannot provide it (the
+   * caller falls back). Without a heap the scratch starts at 0 and grows the memory; with one it
+   * is a heap block, replaced by a larger one when a call needs more.
+   */
+  reserve(bytes: number): Scratch | null {
+    if (bytes > this.scratchBytes) {
+      if (this.heap) {
+        if (this.scratchPtr) this.heap.free(this.scratchPtr);
+        this.scratchPtr = 0;
+        this.scratchBytes = 0;
+        // room to spare, so a slightly larger call does not reallocate
+        const want = Math.ceil((bytes * 1.25) / PAGE) * PAGE;
+        const ptr = this.heap.alloc(want) ?? this.heap.alloc(bytes);
+        if (ptr === null) return null;
+        this.scratchPtr = ptr;
+        this.scratchBytes = this.heap.blockBytes(ptr);
+      } else {
+        const have = this.memory.buffer.byteLength;
+        const pages = Math.ceil((bytes - have) / PAGE);
+        if (pages > 0) {
+          if (have / PAGE + pages > MAX_PAGES) return null;
+          try {
+            this.memory.grow(pages);
+          } catch {
+            return null;
+          }
+        }
+        this.scratchBytes = this.memory.buffer.byteLength;
       }
     }
-    // a grown shared memory hands out a new, longer SharedArrayBuffer: refresh the view
-    if (this.f32View.buffer !== this.memory.buffer || this.f32View.byteLength !== this.memory.buffer.byteLength) {
-      this.f32View = new Float32Array(this.memory.buffer);
-    }
-    return this.f32View;
+    return { mem: this.view(), base: this.scratchPtr / 4 };
   }
 }
 
@@ -160,6 +204,14 @@ export function wasmRuntime(): WasmRuntime | null {
     }
   }
   return runtime;
+}
+
+/**
+ * The runtime if it was created, whether or not the kernels are switched on: arrays allocated on
+ * its heap must go back there even while the TypeScript kernels run.
+ */
+export function createdWasmRuntime(): WasmRuntime | null {
+  return runtime ?? null;
 }
 
 /**
