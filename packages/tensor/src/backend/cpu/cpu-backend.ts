@@ -32,19 +32,24 @@ function arr(o: Operand | Handle): TypedArray {
   return h.data;
 }
 
-/**
- * Contiguous copy of a view's elements, in ordinary JavaScript memory: the caller owns it (it never
- * comes back to the pool), and it must work with every API a user may hand it to (a
- * SharedArrayBuffer-backed array would not, e.g. `TextDecoder`, `Blob`, WebGPU's `writeBuffer`).
- */
-function readView(x: Operand): TypedArray {
+/** Contiguous copy of a view's elements into `out`. */
+function copyElements(x: Operand, out: TypedArray): TypedArray {
   const data = arr(x);
   const n = numelOf(x.view.shape);
-  const out = new (arrayCtor(x.dtype))(n);
   if (isContiguousView(x.view)) out.set(data.subarray(x.view.offset, x.view.offset + n));
   else copyView(data, x.view, out);
   return out;
 }
+
+/** A contiguous copy in pool memory (resident where possible), for the backend's own use. */
+const denseCopy = (x: Operand) => copyElements(x, takeArray(x.dtype, numelOf(x.view.shape), false));
+
+/**
+ * A contiguous copy for the caller (`read`/`readSync`), in ordinary JavaScript memory: the caller
+ * owns it (it never comes back to the pool), and it must work with every API a user may hand it to
+ * (a SharedArrayBuffer-backed array would not, e.g. `TextDecoder`, `Blob`, WebGPU's `writeBuffer`).
+ */
+const readView = (x: Operand) => copyElements(x, new (arrayCtor(x.dtype))(numelOf(x.view.shape)));
 
 const isInt = (d: DType) => d === 'int32' || d === 'bool';
 
@@ -113,7 +118,7 @@ export function createCpuBackend(): Backend {
       const r = scanKernel(op, arr(x), x.view, axis, outDtype);
       return r.indices ? { values: h(r.values), indices: h(r.indices) } : { values: h(r.values) };
     },
-    contiguous: (x) => h(readView(x)),
+    contiguous: (x) => h(denseCopy(x)),
     matmul: (a, b, outShape, outDtype) => {
       // float32 goes to the WebAssembly SIMD GEMM when the engine has SIMD; everything else (and
       // float32 without SIMD) uses the reference kernel, which stays the oracle
@@ -133,7 +138,7 @@ export function createCpuBackend(): Backend {
     copyInto: (dst, src) => {
       const d = arr(dst);
       // read first: src may alias dst (x.copy_(x.flip(0)))
-      const vals = readView(src);
+      const vals = denseCopy(src);
       if (isContiguousView(dst.view)) d.set(vals, dst.view.offset);
       else {
         const off = offsets(dst.view);
