@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import { FunctionBuilder, ValType } from './emit.js';
+import { storeTransposed4x4 } from './pack-module.js';
 
 /** kcp = min(kc, K − p0): the depth of the K-block starting at p0 (the last one may be short). */
 export function blockDepth(f: FunctionBuilder, kc: number, K: number, p0: number, kcp: number): void {
@@ -179,12 +180,6 @@ export function convForward(mr: number, gemmIndex: number, im2colIndex: number):
   return f;
 }
 
-/** Byte lanes for the 4×4 transpose: interleave the low / high float pairs, then the low / high halves. */
-const LO_PAIRS = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
-const HI_PAIRS = LO_PAIRS.map((b) => b + 8);
-const LO_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-const HI_HALVES = LO_HALVES.map((b) => b + 8);
-
 /**
  * im2colA(dst, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, mPad, kc): packs the columns of
  * one image as GEMM operand A for the weight gradient: rows (c, i, j) (C·kh·kw of them, zero rows
@@ -212,7 +207,7 @@ export function im2colA(mr: number): FunctionBuilder {
   const joff = Array.from({ length: 4 }, () => f.local(I));
   const valid = Array.from({ length: 4 }, () => f.local(I));
   const v = Array.from({ length: 4 }, () => f.local(ValType.v128));
-  const [lo01, hi01, lo23, hi23] = Array.from({ length: 4 }, () => f.local(ValType.v128)) as [number, number, number, number];
+  const tmp = Array.from({ length: 4 }, () => f.local(ValType.v128));
 
   f.get(kh).get(kw).mul().set(khw);
   f.get(C).get(khw).mul().set(rows);
@@ -259,14 +254,7 @@ export function im2colA(mr: number): FunctionBuilder {
             f.get(oh).get(sh).mul().get(ioff[l]!).add().get(W).mul().get(ow).get(joff[l]!).add().add().i32(2).shl().add();
             f.v128Load().set(v[l]!);
           }
-          f.get(v[0]!).get(v[1]!).i8x16Shuffle(LO_PAIRS).set(lo01); // r0k0 r1k0 r0k1 r1k1
-          f.get(v[0]!).get(v[1]!).i8x16Shuffle(HI_PAIRS).set(hi01); // r0k2 r1k2 r0k3 r1k3
-          f.get(v[2]!).get(v[3]!).i8x16Shuffle(LO_PAIRS).set(lo23);
-          f.get(v[2]!).get(v[3]!).i8x16Shuffle(HI_PAIRS).set(hi23);
-          f.get(d).get(lo01).get(lo23).i8x16Shuffle(LO_HALVES).v128Store(0); // k0: r0 r1 r2 r3
-          f.get(d).get(lo01).get(lo23).i8x16Shuffle(HI_HALVES).v128Store(16); // k1
-          f.get(d).get(hi01).get(hi23).i8x16Shuffle(LO_HALVES).v128Store(32); // k2
-          f.get(d).get(hi01).get(hi23).i8x16Shuffle(HI_HALVES).v128Store(48); // k3
+          storeTransposed4x4(f, v, tmp, d);
           f.get(d).i32(64).add().set(d);
           f.get(kk).i32(4).add().set(kk);
           f.get(ow).i32(4).add().set(ow);

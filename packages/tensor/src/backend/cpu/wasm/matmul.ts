@@ -53,8 +53,11 @@ export interface GemmPlan {
   /** Distinct A / B operands: 1 (shared by every GEMM) or G. */
   nA: number;
   nB: number;
-  /** Packs A number `i` (rows × K, K-blocks of `KC`, panels of `MR`) into `mem` at float index `at`, padded to `mPad` rows. */
-  packA(mem: Float32Array, at: number, i: number, mPad: number): void;
+  /**
+   * Packs A number `i` (rows × K, K-blocks of `KC`, panels of `MR`) into `mem` at float index `at`,
+   * padded to `mPad` rows; `scratchAt` is the float index of the plan's {@link GemmPlan.scratch}.
+   */
+  packA(mem: Float32Array, at: number, i: number, mPad: number, scratchAt: number): void;
   /**
    * Packs B number `i` (K × N, K-blocks of `KC`, panels of `NR`) into `mem` at float index `at`,
    * padded to `nPad` columns; `scratchAt` is the float index of the plan's {@link GemmPlan.scratch}.
@@ -89,7 +92,7 @@ export function runGemm(plan: GemmPlan): GemmResult | null {
   if (!scratch) return null;
   const { mem, base } = scratch;
   const [aAt, bAt, cAt, scratchAt] = [base, base + bOff, base + cOff, base + scratchOff];
-  for (let i = 0; i < nA; i++) plan.packA(mem, aAt + i * aSize, i, mPad);
+  for (let i = 0; i < nA; i++) plan.packA(mem, aAt + i * aSize, i, mPad, scratchAt);
   for (let i = 0; i < nB; i++) plan.packB(mem, bAt + i * bSize, i, nPad, scratchAt);
 
   const mPanels = mPad / MR;
@@ -115,20 +118,18 @@ function span(base: number, sk: number, sn: number, K: number, N: number): [numb
 }
 
 /**
- * Packs B with the module's packer: the storage span the view touches is copied into kernel memory
- * at `scratchAt` in one `TypedArray.set` (a memcpy), then packed there. Why: the packer's per-element
- * loads and stores run several times faster as WebAssembly than as JavaScript typed-array loops.
+ * Packs an operand with one of the module's packers: an operand living in the kernel memory is
+ * packed where it is; any other has the storage span its view touches copied into kernel memory at
+ * `scratchAt` in one `TypedArray.set` (a memcpy) and packed there. Why: the packers' loads and
+ * stores run several times faster as WebAssembly (vector copies, 4×4 transposes) than as
+ * JavaScript typed-array loops. `pack(src)` gets the byte address of element `base`.
  */
-function packBInWasm(rt: WasmRuntime, mem: Float32Array, at: number, scratchAt: number, src: Float32Array, base: number, sk: number, sn: number, K: number, N: number, nPad: number): void {
-  // a B living in the kernel memory is packed where it is
+function packInWasm(rt: WasmRuntime, mem: Float32Array, scratchAt: number, src: Float32Array, base: number, s0: number, s1: number, n0: number, n1: number, pack: (src: number) => void): void {
   const resident = rt.addressOf(src, base);
-  if (resident !== null) {
-    rt.exports.packB(at * 4, resident, K, N, sk, sn, nPad, KC);
-    return;
-  }
-  const [lo, hi] = span(base, sk, sn, K, N);
+  if (resident !== null) return pack(resident);
+  const [lo, hi] = span(base, s0, s1, n0, n1);
   mem.set(src.subarray(lo, hi), scratchAt);
-  rt.exports.packB(at * 4, (scratchAt + base - lo) * 4, K, N, sk, sn, nPad, KC);
+  pack((scratchAt + base - lo) * 4);
 }
 
 /**
@@ -167,12 +168,22 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
   // larger than its elements (every other column of a wide buffer), where the copy would dominate.
   const bSpan = (K - 1) * Math.abs(skb) + (N - 1) * Math.abs(sn) + 1; // the same for every batch
   const bInWasm = (Math.abs(skb) <= Math.abs(sn) || (sn === 1 && K * N < 1 << 20)) && bSpan <= 2 * K * N + 64;
+  // A in WebAssembly when its rows are evenly spaced (a folded batch too, if its matrices are) and
+  // its span is not much larger than its elements
+  const aRowStride = sm;
+  const aEven = !fold || aBatch.every((o, bi) => o === aBatch[0]! + bi * M * sm);
+  const aSpan = (rows - 1) * Math.abs(aRowStride) + (K - 1) * Math.abs(ska) + 1;
+  const aInWasm = aEven && aSpan <= 2 * rows * K + 64;
   const res = runGemm({
     G, rows, K, N,
-    scratch: bInWasm ? bSpan : 0,
+    scratch: Math.max(bInWasm ? bSpan : 0, aInWasm ? aSpan : 0),
     nA: fold || aShared ? 1 : batch,
     nB: bShared ? 1 : batch,
-    packA: (mem, at, i, mPad) => {
+    packA: (mem, at, i, mPad, scratchAt) => {
+      if (aInWasm) {
+        return packInWasm(rt, mem, scratchAt, a, aBatch[fold ? 0 : i]!, aRowStride, ska, rows, K,
+          (src) => rt.exports.packA(at * 4, src, rows, K, aRowStride, ska, mPad, KC));
+      }
       const rowOffsets = new Int32Array(rows);
       for (let r = 0; r < rows; r++) {
         const bi = fold ? (r / M) | 0 : i;
@@ -181,7 +192,7 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
       packA(mem, at, a, { rowOffsets, colStride: ska }, K, mPad, MR, KC);
     },
     packB: (mem, at, i, nPad, scratchAt) => bInWasm
-      ? packBInWasm(rt, mem, at, scratchAt, b, bBatch[i]!, skb, sn, K, N, nPad)
+      ? packInWasm(rt, mem, scratchAt, b, bBatch[i]!, skb, sn, K, N, (src) => rt.exports.packB(at * 4, src, K, N, skb, sn, nPad, KC))
       : packB(mem, at, b, bBatch[i]!, skb, sn, K, N, nPad, NR, KC),
   });
   if (!res) return null;

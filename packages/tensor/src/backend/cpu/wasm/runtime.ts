@@ -87,6 +87,8 @@ export interface GemmExports extends Record<(typeof MAP_EXPORTS)[number], (...ar
   convTranspose(...args: number[]): void;
   /** packB(dst, src, K, N, sk, sn, nPad, kc): a strided B operand into panels (see conv-module.ts). */
   packB(dst: number, src: number, K: number, N: number, sk: number, sn: number, nPad: number, kc: number): void;
+  /** packA(dst, src, rows, K, sm, sk, mPad, kc): a strided A operand into panels (see pack-module.ts). */
+  packA(dst: number, src: number, rows: number, K: number, sm: number, sk: number, mPad: number, kc: number): void;
   maxPool2d(...args: number[]): void;
   maxPool2dBackward(...args: number[]): void;
   maxPool2x2(...args: number[]): void;
