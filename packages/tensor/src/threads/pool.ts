@@ -11,7 +11,7 @@
  */
 import { CTRL, MAX_WORKERS } from './control.js';
 import { NodeWorker, getNumThreads, type NodeWorkerLike } from './num-threads.js';
-import { WORKER_SOURCE } from './worker-source.js';
+import { SPIN, WORKER_SOURCE } from './worker-source.js';
 
 interface WorkerHandle { terminate(): void }
 
@@ -133,8 +133,9 @@ export class WorkerPool {
     Atomics.notify(c, CTRL.generation);
     local(0, cut(1));
     for (const w of used) {
-      // the shares are equal, so the helper is usually about done: poll before sleeping
-      for (let spin = 0; spin < 20000 && Atomics.load(c, CTRL.done + w) !== gen; spin++);
+      // the shares are equal, so the helper is usually about done: poll (as long as a worker
+      // polls for its next job, see SPIN) before sleeping
+      for (let spin = 0; spin < SPIN && Atomics.load(c, CTRL.done + w) !== gen; spin++);
       for (;;) {
         const v = Atomics.load(c, CTRL.done + w);
         if (v === gen) break;

@@ -4,15 +4,21 @@
  * locate at run time, which keeps the package working from `src/` (tsx, vitest) and from `dist/`.
  *
  * A worker instantiates the kernel module on the shared memory, flags itself ready, then sleeps
- * in `Atomics.wait` on the job generation (after a short spin, see SPIN). For each new generation it runs its unit range of the
+ * in `Atomics.wait` on the job generation (after spinning a while, see SPIN). For each new generation it runs its unit range of the
  * job (if any) and publishes the generation as done. It never returns to its event loop, so it
  * costs nothing between jobs; the pool `unref`s it so it never keeps a process alive.
  * @packageDocumentation
  */
 import { CTRL } from './control.js';
 
-/** Polls of the job word before a worker sleeps (≈ 20–50 µs). */
-const SPIN = 20000;
+/**
+ * Polls of the job word before a worker sleeps: ~2–9 ms. A training step issues its kernels a few
+ * hundred microseconds apart; a worker asleep in `Atomics.wait` needs a futex wake-up that costs
+ * 50–100+ µs on a VM, more than a small GEMM's share, and made the MLP step ~25 % slower and
+ * jittery (measured: median 1.26–1.38 ms with a 20 k-poll spin against 0.92–1.23 ms with 1 M, same
+ * runs interleaved). OpenMP runtimes spin-wait the same way before sleeping.
+ */
+export const SPIN = 1_000_000;
 
 /** JavaScript source of a kernel worker (Node `worker_threads` or a browser Web Worker). */
 export const WORKER_SOURCE = `

@@ -63,9 +63,9 @@ export function takeF32(n: number, zero = true): Float32Array {
 }
 
 /**
- * Gives an array back for reuse. The caller guarantees nothing references it any more. Arrays
- * that are views into a larger buffer, shared memory, or would push the pool past its limit are
- * simply left to the garbage collector.
+ * Gives an array back for reuse. The caller guarantees nothing references it any more. A resident
+ * array's block returns to the kernel heap; other arrays that are views into a larger buffer,
+ * shared memory, or would push the pool past its limit are simply left to the garbage collector.
  */
 export function recycleArray(a: TypedArray): void {
   const ptr = resident.get(a);
@@ -94,6 +94,8 @@ export function clearArrayPool(): void {
 
 /**
  * Bytes the pool may hold (default 256 MiB); 0 turns recycling off. Lowering it clears the pool.
+ * Applies to arrays in JavaScript memory: a resident array's block always goes back to the heap
+ * (that is its only way back), and the heap's free blocks are not counted here.
  * @returns the previous limit
  */
 export function setArrayPoolLimit(bytes: number): number {

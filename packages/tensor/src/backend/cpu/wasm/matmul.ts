@@ -13,7 +13,7 @@ import { getNumThreads } from '../../../threads/num-threads.js';
 import { offsets } from '../strided.js';
 import { packA, packB } from './pack.js';
 import { MR, NR, wasmRuntime, type PooledKernel, type WasmRuntime } from './runtime.js';
-import { takeF32 } from '../array-pool.js';
+import { recycleArray, takeF32 } from '../array-pool.js';
 
 /** K-block depth: a packed B panel (KC·NR floats = 8 KiB) stays in L1 across an M block. */
 export const KC = 256;
@@ -65,10 +65,19 @@ export interface GemmPlan {
   packB(mem: Float32Array, at: number, i: number, nPad: number, scratchAt: number): void;
   /** Floats of scratch memory the packers need past the operands and results (default 0). */
   scratch?: number;
+  /**
+   * Byte address where the GEMM writes C number g directly, at `g·rows·N` floats (the dense
+   * result, in an array living in the kernel memory). Only valid when no padding is needed
+   * (rows a multiple of MR, N of NR); then no copy out is needed either.
+   */
+  outAddress?: number | null;
 }
 
-/** Where the results of a {@link GemmPlan} are: C number g is `rows × nPad` floats at `cAt + g·cSize`. */
-export interface GemmResult { mem: Float32Array; cAt: number; cSize: number; nPad: number }
+/**
+ * Where the results of a {@link GemmPlan} are: C number g is `rows × nPad` floats at `cAt + g·cSize`,
+ * or, when `direct`, already in place at the plan's `outAddress`.
+ */
+export interface GemmResult { mem: Float32Array; cAt: number; cSize: number; nPad: number; direct: boolean }
 
 /**
  * Packs and runs a {@link GemmPlan} in the kernel memory, split across the thread pool when big
@@ -87,7 +96,8 @@ export function runGemm(plan: GemmPlan): GemmResult | null {
   // float offsets from the scratch base: packed A | packed B | C | the packers' own scratch
   const bOff = nA * aSize;
   const cOff = bOff + nB * bSize;
-  const scratchOff = roundUp(cOff + G * cSize, 16);
+  const direct = plan.outAddress != null && mPad === rows && nPad === N;
+  const scratchOff = roundUp(cOff + (direct ? 0 : G * cSize), 16);
   const scratch = rt.reserve((scratchOff + (plan.scratch ?? 0)) * 4);
   if (!scratch) return null;
   const { mem, base } = scratch;
@@ -96,9 +106,10 @@ export function runGemm(plan: GemmPlan): GemmResult | null {
   for (let i = 0; i < nB; i++) plan.packB(mem, bAt + i * bSize, i, nPad, scratchAt);
 
   const mPanels = mPad / MR;
-  const args = [aAt * 4, bAt * 4, cAt * 4, nA > 1 ? aSize * 4 : 0, nB > 1 ? bSize * 4 : 0, cSize * 4, mPad, nPad, K, KC, nPad * 4, MC_PANELS, mPanels];
+  const [cAddress, cStride] = direct ? [plan.outAddress!, rows * N * 4] : [cAt * 4, cSize * 4];
+  const args = [aAt * 4, bAt * 4, cAddress, nA > 1 ? aSize * 4 : 0, nB > 1 ? bSize * 4 : 0, cStride, mPad, nPad, K, KC, nPad * 4, MC_PANELS, mPanels];
   runKernel(rt, 'gemmBatched', args, G * mPanels, 2 * G * mPad * nPad * K);
-  return { mem, cAt, cSize, nPad };
+  return { mem, cAt, cSize, nPad, direct };
 }
 
 /** Storage offsets of each batch's matrix in a [...B, r, c] view. */
@@ -176,6 +187,7 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
   const aInWasm = aEven && aSpan <= 2 * rows * K + 64;
   const res = runGemm({
     G, rows, K, N,
+    outAddress: rt.addressOf(out, 0),
     scratch: Math.max(bInWasm ? bSpan : 0, aInWasm ? aSpan : 0),
     nA: fold || aShared ? 1 : batch,
     nB: bShared ? 1 : batch,
@@ -195,8 +207,11 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
       ? packInWasm(rt, mem, scratchAt, b, bBatch[i]!, skb, sn, K, N, (src) => rt.exports.packB(at * 4, src, K, N, skb, sn, nPad, KC))
       : packB(mem, at, b, bBatch[i]!, skb, sn, K, N, nPad, NR, KC),
   });
-  if (!res) return null;
-  copyOut(res, G, rows, N, out);
+  if (!res) {
+    recycleArray(out);
+    return null;
+  }
+  if (!res.direct) copyOut(res, G, rows, N, out);
   return out;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The WebAssembly elementwise ("map") and max-pool kernels against the TypeScript reference:
+ * The WebAssembly elementwise ("map"), max-pool, sum and matmul-output kernels against the
+ * TypeScript reference:
  * bit-identical results on sizes around the staging threshold and the SIMD tails, operands with
  * offsets, special values (NaN, ±0, ±Inf), one and two threads, and the scalar rule (a scalar that
  * is not a float32 value keeps the reference's double-precision path).
@@ -13,6 +14,9 @@ import { MIN_STAGED, stagedMap } from '../src/backend/cpu/wasm/map.js';
 import { maxPool2dBackward, maxPool2dForward } from '../src/backend/cpu/fast/pool.js';
 import { reduceF32 } from '../src/backend/cpu/fast/reduce.js';
 import { reduceKernel } from '../src/backend/cpu/reduce.js';
+import { matmulKernel } from '../src/backend/cpu/matmul.js';
+import { wasmMatmulF32 } from '../src/backend/cpu/wasm/matmul.js';
+import { isResident, takeF32 } from '../src/backend/cpu/array-pool.js';
 import { platformReady } from '../src/threads/num-threads.js';
 import { setWasmKernelsEnabled, wasmRuntime } from '../src/backend/cpu/wasm/runtime.js';
 
@@ -202,5 +206,32 @@ describe('sums of dense views in WebAssembly (run sums in double precision)', ()
     x[100] = NaN; x[5000] = Infinity;
     const v: View = { shape: [4, 2048], strides: [2048, 1], offset: 0 };
     expect(bits(reduceF32('sum', x, v, [1])!)).toEqual(bits(reduceKernel('sum', x, v, [1], 'float32')));
+  });
+});
+
+describe('matmul results written in place (resident output, no padding)', () => {
+  const cases: { a: number[]; b: number[]; bT?: boolean }[] = [
+    { a: [64, 784], b: [784, 128] }, // an MLP layer: rows a multiple of 4, N of 8
+    { a: [128, 64], b: [64, 784], bT: true }, // a weight gradient, B read transposed
+    { a: [3, 8, 64], b: [3, 64, 48] }, // a batch of distinct products
+    { a: [40, 4, 12], b: [12, 8] }, // a batch folded into the rows (shared B)
+  ];
+  it.each(cases)('$a @ $b equals the reference', ({ a, b, bT }) => {
+    const na = a.reduce((x, y) => x * y, 1), nb = b.reduce((x, y) => x * y, 1);
+    const A = takeF32(na), B = takeF32(nb); // resident, as tensors' storage is
+    A.set(data(na, 1, false));
+    B.set(data(nb, 2, false));
+    const av: View = { shape: a, strides: contiguousStrides(a), offset: 0 };
+    const [K, N] = [b[b.length - 2]!, b[b.length - 1]!];
+    const bs = bT ? [...b.slice(0, -2), K, N] : b;
+    // a transposed B: storage [N, K], viewed as [K, N]
+    const bv: View = bT ? { shape: bs, strides: [1, K], offset: 0 } : { shape: b, strides: contiguousStrides(b), offset: 0 };
+    const batch = a.length === 3 ? [a[0]!] : [];
+    const outShape = [...batch, a[a.length - 2]!, N];
+    const bvB = b.length === 2 && batch.length ? { shape: [...batch, K, N], strides: [0, ...bv.strides], offset: 0 } : bv;
+    const fast = wasmMatmulF32(A, av, B, bvB, outShape)!;
+    expect(isResident(fast)).toBe(true);
+    const ref = matmulKernel(A, av, B, bvB, outShape, 'float32') as Float32Array;
+    for (let i = 0; i < ref.length; i++) if (Math.abs(fast[i]! - ref[i]!) > 1e-4 * (K + 8) * 1e-2) expect.fail(`element ${i}: ${fast[i]} vs ${ref[i]}`);
   });
 });
