@@ -17,6 +17,7 @@ import { reduceKernel } from '../src/backend/cpu/reduce.js';
 import { matmulKernel } from '../src/backend/cpu/matmul.js';
 import { wasmMatmulF32 } from '../src/backend/cpu/wasm/matmul.js';
 import { isResident, takeF32 } from '../src/backend/cpu/array-pool.js';
+import { softmaxF32 } from '../src/backend/cpu/fast/softmax.js';
 import { platformReady } from '../src/threads/num-threads.js';
 import { setWasmKernelsEnabled, wasmRuntime } from '../src/backend/cpu/wasm/runtime.js';
 
@@ -233,5 +234,60 @@ describe('matmul results written in place (resident output, no padding)', () => 
     expect(isResident(fast)).toBe(true);
     const ref = matmulKernel(A, av, B, bvB, outShape, 'float32') as Float32Array;
     for (let i = 0; i < ref.length; i++) if (Math.abs(fast[i]! - ref[i]!) > 1e-4 * (K + 8) * 1e-2) expect.fail(`element ${i}: ${fast[i]} vs ${ref[i]}`);
+  });
+});
+
+/** Distance in float32 ulps (at the magnitude of `ref`). */
+function ulps(got: number, ref: number): number {
+  const f = new Float32Array([Math.abs(ref)]);
+  const i = new Int32Array(f.buffer);
+  i[0]! += 1;
+  return Math.abs(got - ref) / (f[0]! - Math.abs(ref));
+}
+
+describe('SIMD exp and row softmax', () => {
+  it('exp is within 1 ulp of the correctly rounded result over the whole float32 range, specials exact', () => {
+    const n = (1 << 16) + 3; // a tail after the last vector
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = -110 + (200 * i) / n; // overflow, normal, subnormal and underflow results
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 88.72, 88.73, -87.5, -103.5, 1e-30];
+    specials.forEach((v, k) => (x[k] = v));
+    const y = unaryF32('exp', x, view(n));
+    for (let i = 0; i < n; i++) {
+      const ref = Math.fround(Math.exp(x[i]!));
+      if (Number.isNaN(ref)) expect(y[i]).toBeNaN();
+      else if (ref === 0 || !Number.isFinite(ref)) expect(y[i], `exp(${x[i]})`).toBe(ref);
+      else if (ulps(y[i]!, ref) > 1) expect.fail(`exp(${x[i]}) = ${y[i]}, correctly rounded ${ref}`);
+    }
+  });
+
+  const rowsOf = (rows: number, len: number, seed: number) => {
+    const x = data(rows * len + 5, seed, false).map((v) => v * 20);
+    return x;
+  };
+  /** softmax / logSoftmax of one row in double precision. */
+  function refRow(row: ArrayLike<number>, log: boolean): number[] {
+    const m = Math.max(...Array.from(row));
+    if (!Number.isFinite(m)) return Array.from(row, () => NaN);
+    const s = Array.from(row).reduce((a, v) => a + Math.exp(v - m), 0);
+    return Array.from(row, (v) => (log ? v - m - Math.log(s) : Math.exp(v - m) / s));
+  }
+  it.each([[64, 1024], [500, 10], [4096, 1], [3, 4099]])('softmax and logSoftmax of %i rows × %i match double precision', (rows, len) => {
+    const x = rowsOf(rows, len, rows + len);
+    x[5 + len * 1 + 2] = -Infinity; // row 1: one zero probability
+    if (rows > 2) x[5 + len * 2] = NaN; // row 2: NaN row
+    if (rows > 3) x[5 + len * 3 + 1] = Infinity; // row 3: infinite max → NaN row, as the reference
+    for (const log of [false, true]) {
+      const r = softmaxF32({ data: x, offset: 5, shape: [rows, len] }, -1, log);
+      expect(r.shape).toEqual([rows, len]);
+      for (let i = 0; i < rows; i++) {
+        const want = refRow(x.subarray(5 + i * len, 5 + (i + 1) * len), log);
+        for (let j = 0; j < len; j++) {
+          const got = r.data[i * len + j]!, w = want[j]!;
+          if (Number.isNaN(w)) { expect(got, `row ${i}`).toBeNaN(); continue; }
+          if (!(Math.abs(got - w) <= 1e-6 * Math.max(1, Math.abs(w)) || got === w)) expect.fail(`${log ? 'log' : ''}softmax row ${i} col ${j}: ${got} vs ${w}`);
+        }
+      }
+    }
   });
 });

@@ -125,7 +125,7 @@ const UNARY_RUNS: Partial<Record<UnaryOp, UnaryRun>> = {
 /** Unary float32 → float32 over any view; ops without a dedicated loop use the reference's scalar function. */
 export function unaryF32(op: UnaryOp, x: Float32Array, xv: View): Float32Array {
   const out = takeF32(numelOf(xv.shape), false); // every element is written
-  if (op === 'relu' && out.length >= MIN_STAGED && isContiguousView(xv) && stagedMap('relu', [{ data: x, offset: xv.offset }], out.length, [], out)) return out;
+  if ((op === 'relu' || op === 'exp') && out.length >= MIN_STAGED && isContiguousView(xv) && stagedMap(op, [{ data: x, offset: xv.offset }], out.length, [], out)) return out;
   const g = UNARY[op];
   const f: UnaryRun = UNARY_RUNS[op] ?? ((o, io, xs, ix, sx, n) => { for (let i = 0; i < n; i++, ix += sx) o[io + i] = g(xs[ix]!); });
   forEachRun(xv.shape, [0, xv.offset], [contiguousStrides(xv.shape), xv.strides], (n, base, step) => f(out, base[0]!, x, base[1]!, step[1]!, n));

@@ -119,6 +119,12 @@ export class FunctionBuilder {
   f32Ne(): this { return this.op(0x5c); }
   f32Eq(): this { return this.op(0x5b); }
   f64Store(offset = 0): this { return this.op(0x39, ...this.mem(3, offset)); }
+  f64Load(offset = 0): this { return this.op(0x2b, ...this.mem(3, offset)); }
+  f32Sub(): this { return this.op(0x93); }
+  f32Div(): this { return this.op(0x95); }
+  /** NaN-propagating max (-0 < +0), like `f32x4.max`. */
+  f32Max(): this { return this.op(0x97); }
+  f32DemoteF64(): this { return this.op(0xb6); }
   f64Add(): this { return this.op(0xa0); }
   f64PromoteF32(): this { return this.op(0xbb); }
   /** The bits of an i32 read as an f32 (how float arguments cross the pool's integer-only job words). */
@@ -132,6 +138,7 @@ export class FunctionBuilder {
   /** The zero vector. */
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32x4Splat(): this { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Mul(): this { return this.simd(0xe6); }
@@ -152,6 +159,14 @@ export class FunctionBuilder {
     return this.simd(0x0c, ...new Uint8Array(new Int32Array(lanes).buffer));
   }
   i32x4Splat(): this { return this.simd(0x11); }
+  /** Round to nearest, ties to even (`f32x4.nearest`). */
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  /** f32 lanes to i32, saturating (NaN → 0). */
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  i32x4Sub(): this { return this.simd(0xb1); }
+  /** Pops a vector and an i32 shift count. */
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4ShrS(): this { return this.simd(0xac); }
   /** The two low f32 lanes widened to an f64x2 (`f64x2.promote_low_f32x4`). */
   f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
   f64x2Add(): this { return this.simd(0xf0); }

@@ -19,6 +19,7 @@ import { buildModule, FunctionBuilder, ValType } from './emit.js';
 import { MAP_KERNELS, mapKernel, type MapOp } from './map-module.js';
 import { sumRunsKernel } from './reduce-module.js';
 import { packAStrided } from './pack-module.js';
+import { softmaxFinishKernel, softmaxRowsKernel } from './softmax-module.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel, maxPool2x2Kernel } from './max-pool-module.js';
 import { blockDepth, col2im, convForward, convTranspose, convWeightGrad, im2colA, im2colB, packBStrided } from './conv-module.js';
 
@@ -188,6 +189,8 @@ export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
     { name: 'maxPool2x2', fn: maxPool2x2Kernel() },
     { name: 'sumRuns', fn: sumRunsKernel() },
     { name: 'packA', fn: packAStrided() },
+    { name: 'softmaxRows', fn: softmaxRowsKernel() },
+    { name: 'softmaxFinish', fn: softmaxFinishKernel() },
     ...(Object.keys(MAP_KERNELS) as MapOp[]).map((op) => ({ name: `map_${op}`, fn: mapKernel(MAP_KERNELS[op]) })),
   ]);
 }

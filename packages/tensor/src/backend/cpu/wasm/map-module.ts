@@ -5,9 +5,10 @@
  * SIMD loop runs near memory speed, so copying the operands in and the result out (two memcpys)
  * and mapping in WebAssembly is several times faster than mapping in JavaScript.
  *
- * Every op here is exactly rounded the same way as the reference kernel (a single IEEE float32
- * operation per element, or the same sequence of them), so results are bit-identical; NaN
- * payloads may differ (WebAssembly canonicalises NaNs), which nothing observes.
+ * Every op here except exp is exactly rounded the same way as the reference kernel (a single IEEE
+ * float32 operation per element, or the same sequence of them), so results are bit-identical; NaN
+ * payloads may differ (WebAssembly canonicalises NaNs), which nothing observes. exp is within
+ * ~1 ulp (PyTorch's own vectorised CPU exp is not correctly rounded either).
  *
  * Calling convention (all i32, pointers are byte offsets): `map_<op>(in_0, …, in_k, dst, n4,
  * s_0, …, s_m, u0, u1)` maps vectors [u0·MAP_CHUNK, min(u1·MAP_CHUNK, n4)) where n4 is the
@@ -16,6 +17,7 @@
  * @packageDocumentation
  */
 import { FunctionBuilder, ValType } from './emit.js';
+import { emitExpF32x4 } from './exp-simd.js';
 
 /** Vectors (of 4 floats) per work unit: 16 KiB, so the pool splits big maps into many even ranges. */
 export const MAP_CHUNK = 1024;
@@ -38,6 +40,8 @@ const div = (f: FunctionBuilder) => f.f32x4Div();
 export const MAP_KERNELS = {
   // max(x, 0): NaN stays NaN, -0 and -Inf give +0 (WebAssembly's max orders -0 below +0)
   relu: { inputs: 1, scalars: 0, body: (f, x) => { x(0); f.v128Zero().f32x4Max(); } },
+  // exp to ~1 ulp (exp-simd.ts), not bit-identical to the reference's correctly rounded Math.exp
+  exp: { inputs: 1, scalars: 0, body: (f, x) => { x(0); emitExpF32x4(f); } },
   add: binary(add),
   sub: binary(sub),
   mul: binary(mul),

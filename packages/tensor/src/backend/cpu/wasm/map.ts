@@ -46,8 +46,12 @@ export function stagedMap(op: MapOp, inputs: readonly DenseF32[], n: number, sca
   // resident operands (arrays living in the kernel memory) are mapped in place; a kernel reads
   // whole vectors, so a resident length that is not a multiple of 4 is staged like the rest (the
   // last vector would read past the array, and write past it for the output)
+  // memory-bound maps are worth a second thread only for several million elements (the copies
+  // around a staged map are serial anyway, and a wake-up costs more when the machine is busy);
+  // exp does ~20 vector ops per 4 elements, so it splits from ~250 k
+  const work = op === 'exp' ? 20 * n : n;
   if (n % 4 === 0 && pOut !== null && ptrs.every((p) => p !== null)) {
-    runKernel(rt, `map_${op}`, [...(ptrs as number[]), pOut, n4, ...scalarBits], Math.ceil(n4 / MAP_CHUNK), n);
+    runKernel(rt, `map_${op}`, [...(ptrs as number[]), pOut, n4, ...scalarBits], Math.ceil(n4 / MAP_CHUNK), work);
     return true;
   }
   // slots of whole vectors (16-byte aligned); the padding lanes compute on stale values, never read
@@ -57,10 +61,7 @@ export function stagedMap(op: MapOp, inputs: readonly DenseF32[], n: number, sca
   const { mem, base } = scratch;
   inputs.forEach((x, k) => mem.set(x.data.subarray(x.offset, x.offset + n), base + k * slot));
   const args = [...inputs.map((_, k) => (base + k * slot) * 4), base * 4, n4, ...scalarBits];
-  // memory-bound, and the two copies around it are serial anyway: a second thread saves ~0.1 ns
-  // per element and costs a wake-up (much more when the machine is busy), so only maps of several
-  // million elements (n ≥ PARALLEL_FLOPS) are split
-  runKernel(rt, `map_${op}`, args, Math.ceil(n4 / MAP_CHUNK), n);
+  runKernel(rt, `map_${op}`, args, Math.ceil(n4 / MAP_CHUNK), work);
   out.set(mem.subarray(base, base + n), outOffset);
   return true;
 }

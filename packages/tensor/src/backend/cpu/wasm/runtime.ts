@@ -92,12 +92,14 @@ export interface GemmExports extends Record<(typeof MAP_EXPORTS)[number], (...ar
   maxPool2d(...args: number[]): void;
   maxPool2dBackward(...args: number[]): void;
   maxPool2x2(...args: number[]): void;
+  softmaxRows(...args: number[]): void;
+  softmaxFinish(...args: number[]): void;
   /** sumRuns(src, dst, runLen, u0, u1): f64 sums of float32 runs (see reduce-module.ts). */
   sumRuns(...args: number[]): void;
 }
 
 /** The exports that run over work units on the thread pool (see `runKernel` in matmul.ts). */
-export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose', 'maxPool2d', 'maxPool2dBackward', 'maxPool2x2', 'sumRuns', ...MAP_EXPORTS] as const;
+export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose', 'maxPool2d', 'maxPool2dBackward', 'maxPool2x2', 'sumRuns', 'softmaxRows', 'softmaxFinish', ...MAP_EXPORTS] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
 /** Kernel scratch space handed out by {@link WasmRuntime.reserve}: `mem` views the whole memory, `base` is a float index. */
