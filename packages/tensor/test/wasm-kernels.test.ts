@@ -182,7 +182,7 @@ describe('max-pool kernels in WebAssembly', () => {
   });
 });
 
-describe('sums of dense views in WebAssembly (run sums in double precision)', () => {
+describe('sums and extrema of dense views in WebAssembly (run results folded in JavaScript)', () => {
   const cases: { shape: number[]; axes: number[]; offset?: number }[] = [
     { shape: [64, 4, 24, 24], axes: [0, 2, 3] }, // a conv bias gradient
     { shape: [300, 50], axes: [1], offset: 3 }, // row sums, runs not 16-byte aligned
@@ -190,23 +190,26 @@ describe('sums of dense views in WebAssembly (run sums in double precision)', ()
     { shape: [7, 600, 3], axes: [1, 2] }, // the reduced dims coalesce into runs of 1800
     { shape: [40, 33, 17], axes: [0, 2] }, // runs of 17 (one vector loop pass and a tail)
   ];
-  it.each(cases)('$shape over $axes equals the reference', ({ shape, axes, offset = 0 }) => {
+  it.each(cases)('sum, max and min of $shape over $axes equal the reference', ({ shape, axes, offset = 0 }) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const x = data(n + offset, n, false);
     const v: View = { shape, strides: contiguousStrides(shape), offset };
-    const fast = reduceF32('sum', x, v, axes)!;
-    const ref = reduceKernel('sum', x, v, axes, 'float32');
-    expect(fast.length).toBe(ref.length);
-    // both accumulate in double; only the order of additions differs
-    for (let i = 0; i < ref.length; i++) expect(Math.abs(fast[i]! - ref[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(ref[i]!)));
+    for (const op of ['sum', 'max', 'min'] as const) {
+      const fast = reduceF32(op, x, v, axes)!;
+      const ref = reduceKernel(op, x, v, axes, 'float32');
+      expect(fast.length).toBe(ref.length);
+      // sums: both accumulate in double, only the order of additions differs; extrema are exact
+      const tol = op === 'sum' ? 1e-6 : 0;
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(fast[i]! - ref[i]!), `${op} ${i}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(ref[i]!)));
+    }
   });
 
   it('NaN and Inf propagate like the reference', () => {
     const n = 8192;
     const x = data(n, 3, false);
-    x[100] = NaN; x[5000] = Infinity;
+    x[100] = NaN; x[5000] = Infinity; x[7000] = -Infinity; x[2100] = NaN;
     const v: View = { shape: [4, 2048], strides: [2048, 1], offset: 0 };
-    expect(bits(reduceF32('sum', x, v, [1])!)).toEqual(bits(reduceKernel('sum', x, v, [1], 'float32')));
+    for (const op of ['sum', 'max', 'min'] as const) expect(bits(reduceF32(op, x, v, [1])!), op).toEqual(bits(reduceKernel(op, x, v, [1], 'float32')));
   });
 });
 

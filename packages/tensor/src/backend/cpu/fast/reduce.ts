@@ -23,7 +23,7 @@ export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonl
   const size = numelOf(kept);
   if (op === 'sum') {
     const acc = new Float64Array(size);
-    if (sumRunsInWasm(x, xv, accStrides, acc)) return Float32Array.from(acc);
+    if (runsInWasm('sum', x, xv, accStrides, (o, v) => (acc[o] = acc[o]! + v))) return Float32Array.from(acc);
     forEachRun(shape, [xv.offset, 0], [xv.strides, accStrides], (n, base, step) => {
       let ix = base[0]!;
       const sx = step[0]!, io = base[1]!, so = step[1]!;
@@ -39,6 +39,7 @@ export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonl
   }
   const isMax = op === 'max';
   const acc = new Float32Array(size).fill(isMax ? -Infinity : Infinity);
+  if (runsInWasm(op, x, xv, accStrides, (o, v) => { if ((isMax ? v > acc[o]! : v < acc[o]!) || v !== v) acc[o] = v; })) return acc;
   forEachRun(shape, [xv.offset, 0], [xv.strides, accStrides], (n, base, step) => {
     let ix = base[0]!;
     const sx = step[0]!, so = step[1]!;
@@ -50,12 +51,13 @@ export function reduceF32(op: ReduceOp, x: Float32Array, xv: View, axes: readonl
 }
 
 /**
- * The sum of a large dense view whose innermost (coalesced) dim is reduced — a row sum, a bias
- * gradient over [B, C, H, W] — as run sums in WebAssembly (double-precision accumulators, so the
- * result matches the loop above up to the order of additions), then added into `acc` run by run.
- * Returns false when it does not apply; `acc` is untouched then.
+ * The sum / max / min of a large dense view whose innermost (coalesced) dim is reduced — row
+ * reductions, a bias gradient over [B, C, H, W] — as one result per run in WebAssembly (sums with
+ * double-precision accumulators, so they match the loop above up to the order of additions), then
+ * folded into the accumulator run by run with `combine(index, runResult)`. Returns false when it
+ * does not apply; nothing is combined then.
  */
-function sumRunsInWasm(x: Float32Array, xv: View, accStrides: readonly number[], acc: Float64Array): boolean {
+function runsInWasm(op: 'sum' | 'max' | 'min', x: Float32Array, xv: View, accStrides: readonly number[], combine: (o: number, v: number) => void): boolean {
   const n = numelOf(xv.shape);
   if (n < MIN_STAGED || !isContiguousView(xv)) return false;
   const c = coalesce(xv.shape, [xv.strides, accStrides]);
@@ -65,17 +67,15 @@ function sumRunsInWasm(x: Float32Array, xv: View, accStrides: readonly number[],
   const rt = wasmRuntime();
   const runs = n / runLen;
   const px = rt?.addressOf(x, xv.offset) ?? null;
-  // scratch (floats from its base): the staged input unless it lives in the kernel memory | f64 run sums
-  const sumsAt = px === null ? roundUp(n, 2) : 0;
-  const scratch = rt?.reserve((sumsAt + 2 * runs) * 4);
+  // scratch (floats from its base): the staged input unless it lives in the kernel memory | results
+  const resAt = px === null ? roundUp(n, 2) : 0;
+  const scratch = rt?.reserve((resAt + 2 * runs) * 4);
   if (!rt || !scratch) return false;
   const { mem, base } = scratch;
   if (px === null) mem.set(x.subarray(xv.offset, xv.offset + n), base);
-  runKernel(rt, 'sumRuns', [px ?? base * 4, (base + sumsAt) * 4, runLen], runs, n);
-  const sums = new Float64Array(mem.buffer, (base + sumsAt) * 4, runs);
+  runKernel(rt, `${op}Runs`, [px ?? base * 4, (base + resAt) * 4, runLen], runs, n);
+  const results = op === 'sum' ? new Float64Array(mem.buffer, (base + resAt) * 4, runs) : new Float32Array(mem.buffer, (base + resAt) * 4, runs);
   let k = 0;
-  forEachRun(xv.shape, [xv.offset, 0], [xv.strides, accStrides], (_len, base) => {
-    acc[base[1]!] = acc[base[1]!]! + sums[k++]!;
-  });
+  forEachRun(xv.shape, [xv.offset, 0], [xv.strides, accStrides], (_len, b) => combine(b[1]!, results[k++]!));
   return true;
 }

@@ -124,6 +124,7 @@ export class FunctionBuilder {
   f32Div(): this { return this.op(0x95); }
   /** NaN-propagating max (-0 < +0), like `f32x4.max`. */
   f32Max(): this { return this.op(0x97); }
+  f32Min(): this { return this.op(0x96); }
   f32DemoteF64(): this { return this.op(0xb6); }
   f64Add(): this { return this.op(0xa0); }
   f64PromoteF32(): this { return this.op(0xbb); }

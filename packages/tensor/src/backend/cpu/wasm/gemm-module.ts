@@ -17,7 +17,7 @@
  */
 import { buildModule, FunctionBuilder, ValType } from './emit.js';
 import { MAP_KERNELS, mapKernel, type MapOp } from './map-module.js';
-import { sumRunsKernel } from './reduce-module.js';
+import { extremumRunsKernel, sumRunsKernel } from './reduce-module.js';
 import { packAStrided } from './pack-module.js';
 import { softmaxFinishKernel, softmaxRowsKernel } from './softmax-module.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel, maxPool2x2Kernel } from './max-pool-module.js';
@@ -188,6 +188,8 @@ export function buildGemmModule(cfg: GemmConfig): Uint8Array<ArrayBuffer> {
     { name: 'maxPool2dBackward', fn: maxPool2dBackwardKernel() },
     { name: 'maxPool2x2', fn: maxPool2x2Kernel() },
     { name: 'sumRuns', fn: sumRunsKernel() },
+    { name: 'maxRuns', fn: extremumRunsKernel(false) },
+    { name: 'minRuns', fn: extremumRunsKernel(true) },
     { name: 'packA', fn: packAStrided() },
     { name: 'softmaxRows', fn: softmaxRowsKernel() },
     { name: 'softmaxFinish', fn: softmaxFinishKernel() },

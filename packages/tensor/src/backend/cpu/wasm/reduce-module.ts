@@ -1,7 +1,9 @@
 /**
- * Sum kernel of the generated WebAssembly module: the sums of consecutive runs of a dense float32
- * array, accumulated in double precision like the reference reduction (so a float32 result is the
- * same up to the order of additions), two f64x2 accumulators per run.
+ * Reduction kernels of the generated WebAssembly module over consecutive runs of a dense float32
+ * array: sums accumulated in double precision like the reference reduction (so a float32 result is
+ * the same up to the order of additions), two f64x2 accumulators per run; maxima and minima with
+ * f32x4.max/min (NaN-propagating like the reference; a run holding both zeros gives +0 for max and
+ * -0 for min, where the reference keeps whichever zero came first).
  * @packageDocumentation
  */
 import { FunctionBuilder, ValType } from './emit.js';
@@ -41,6 +43,35 @@ export function sumRunsKernel(): FunctionBuilder {
     f.get(p).i32(4).add().set(p);
     f.br(0).end().end();
     f.get(dst).get(r).i32(3).shl().add().get(s).f64Store();
+  });
+  return f;
+}
+
+/**
+ * maxRuns / minRuns(src, dst, runLen, u0, u1): for runs r ∈ [u0, u1), dst[r] (f32) = the max (min)
+ * of src[r·runLen … +runLen) (f32). Byte pointers; runs need no alignment.
+ */
+export function extremumRunsKernel(isMin: boolean): FunctionBuilder {
+  const I = ValType.i32;
+  const f = new FunctionBuilder([I, I, I, I, I]);
+  const [src, dst, runLen, u0, u1] = [0, 1, 2, 3, 4];
+  const [r, p, end, vend] = Array.from({ length: 4 }, () => f.local(I)) as [number, number, number, number];
+  const acc = f.local(ValType.v128);
+  const m = f.local(ValType.f32);
+  const vop = () => (isMin ? f.f32x4Min() : f.f32x4Max());
+  const sop = () => (isMin ? f.f32Min() : f.f32Max());
+  f.for(r, () => f.get(u0), () => f.get(u1), 1, () => {
+    f.get(src).get(r).get(runLen).mul().i32(2).shl().add().set(p);
+    f.get(p).get(runLen).i32(2).shl().add().set(end);
+    f.get(p).get(runLen).i32(-4).and().i32(2).shl().add().set(vend);
+    f.f32(isMin ? Infinity : -Infinity).f32x4Splat().set(acc);
+    f.for(p, () => f.get(p), () => f.get(vend), 16, () => { f.get(acc).get(p).v128Load(); vop(); f.set(acc); });
+    f.get(acc).f32x4ExtractLane(0).get(acc).f32x4ExtractLane(1); sop();
+    f.get(acc).f32x4ExtractLane(2); sop();
+    f.get(acc).f32x4ExtractLane(3); sop();
+    f.set(m);
+    f.for(p, () => f.get(p), () => f.get(end), 4, () => { f.get(m).get(p).f32Load(); sop(); f.set(m); });
+    f.get(dst).get(r).i32(2).shl().add().get(m).f32Store();
   });
   return f;
 }

@@ -96,10 +96,13 @@ export interface GemmExports extends Record<(typeof MAP_EXPORTS)[number], (...ar
   softmaxFinish(...args: number[]): void;
   /** sumRuns(src, dst, runLen, u0, u1): f64 sums of float32 runs (see reduce-module.ts). */
   sumRuns(...args: number[]): void;
+  /** maxRuns / minRuns(src, dst, runLen, u0, u1): f32 extrema of float32 runs (see reduce-module.ts). */
+  maxRuns(...args: number[]): void;
+  minRuns(...args: number[]): void;
 }
 
 /** The exports that run over work units on the thread pool (see `runKernel` in matmul.ts). */
-export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose', 'maxPool2d', 'maxPool2dBackward', 'maxPool2x2', 'sumRuns', 'softmaxRows', 'softmaxFinish', ...MAP_EXPORTS] as const;
+export const POOLED_KERNELS = ['gemmBatched', 'convForward', 'convWeightGrad', 'convTranspose', 'maxPool2d', 'maxPool2dBackward', 'maxPool2x2', 'sumRuns', 'maxRuns', 'minRuns', 'softmaxRows', 'softmaxFinish', ...MAP_EXPORTS] as const;
 export type PooledKernel = (typeof POOLED_KERNELS)[number];
 
 /** Kernel scratch space handed out by {@link WasmRuntime.reserve}: `mem` views the whole memory, `base` is a float index. */
