@@ -22,14 +22,19 @@ export interface RandomOptions extends CreationOptions {
   generator?: Generator;
 }
 
-/** Uploads host data to a device as a new contiguous tensor. @internal */
-export function fromHost(data: TypedArray, dtype: DType, shape: readonly number[], device?: DeviceLike, requiresGrad?: boolean): Tensor {
+/**
+ * Uploads host data to a device as a new contiguous tensor. With `share` (fromTypedArray's
+ * zero-copy contract) the CPU adopts `data` itself; otherwise the CPU copies it into its own pool
+ * memory, which lives in the WebAssembly kernel memory where that is shared, so kernels can use
+ * the tensor in place (a memcpy here instead of a staging copy in every op that reads it). @internal
+ */
+export function fromHost(data: TypedArray, dtype: DType, shape: readonly number[], device?: DeviceLike, requiresGrad?: boolean, share = false): Tensor {
   const dev = getDevice(device ?? 'cpu');
   const backend = backendOf(dev);
   if (!backend.capabilities.dtypes.includes(dtype)) {
     throw new ValueError(`tensor: device '${dev}' does not support dtype ${dtype}; supported: ${backend.capabilities.dtypes.join(', ')}. Use .to('cpu') or another dtype.`);
   }
-  const handle = dev.type === 'cpu' && backend.adopt ? backend.adopt(data, dtype) : backend.upload(data, dtype);
+  const handle = share && dev.type === 'cpu' && backend.adopt ? backend.adopt(data, dtype) : backend.upload(data, dtype);
   const t = Tensor.fromHandle(handle, dtype, shape, dev);
   if (requiresGrad) t.requiresGrad_(true);
   return t;
@@ -276,7 +281,7 @@ export function fromTypedArray(data: TypedArray, shape?: readonly number[], opti
   if (numelOf(s) !== data.length) {
     throw new ShapeError(`fromTypedArray: shape ${fmtShape(s)} has ${numelOf(s)} elements but the array has ${data.length}; pass a shape whose product equals the array length`);
   }
-  return fromHost(data, dtype, s, options.device, options.requiresGrad);
+  return fromHost(data, dtype, s, options.device, options.requiresGrad, true);
 }
 
 function likeOpts(x: Tensor, options: CreationOptions): CreationOptions {
