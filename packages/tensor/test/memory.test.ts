@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
-  arange, createCpuBackend, DisposedError, keep, memory, ones, registerBackend, tensor, tidy, zeros, type Tensor,
+  arange, createCpuBackend, DisposedError, keep, memory, ones, registerBackend, setMemoryDebug, tensor, tidy, zeros, type Tensor,
 } from '../src/index.js';
 import { isResident } from '../src/backend/cpu/array-pool.js';
 
@@ -232,6 +232,25 @@ describe('FinalizationRegistry backstop', () => {
       await new Promise((r) => setTimeout(r, 0));
     }
     expect(delta(base)).toEqual({ tensors: 0, storages: 0, bytes: 0 });
+  });
+
+  it.skipIf(!gc)('with setMemoryDebug(true), warns naming the shape and dtype of a tensor collected without dispose()', async () => {
+    await collect();
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => void warnings.push(m);
+    setMemoryDebug(true);
+    try {
+      (() => void zeros([3, 7], { dtype: 'float32' }))();
+      for (let i = 0; i < 200 && !warnings.some((w) => w.includes('[3, 7] float32')); i++) {
+        gc!();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    } finally {
+      setMemoryDebug(false);
+      console.warn = warn;
+    }
+    expect(warnings).toContain('[kiln] a tensor [3, 7] float32 was garbage-collected without dispose()');
   });
 
   it.skipIf(!gc)('a live view keeps the storage of a collected base', async () => {
