@@ -18,6 +18,7 @@ import { matmulKernel } from '../src/backend/cpu/matmul.js';
 import { wasmMatmulF32 } from '../src/backend/cpu/wasm/matmul.js';
 import { isResident, takeF32 } from '../src/backend/cpu/array-pool.js';
 import { softmaxF32 } from '../src/backend/cpu/fast/softmax.js';
+import { linearF32 } from '../src/backend/cpu/fast/linear.js';
 import { platformReady } from '../src/threads/num-threads.js';
 import { setWasmKernelsEnabled, wasmRuntime } from '../src/backend/cpu/wasm/runtime.js';
 
@@ -291,6 +292,28 @@ describe('SIMD exp and row softmax', () => {
           if (!(Math.abs(got - w) <= 1e-6 * Math.max(1, Math.abs(w)) || got === w)) expect.fail(`${log ? 'log' : ''}softmax row ${i} col ${j}: ${got} vs ${w}`);
         }
       }
+    }
+  });
+});
+
+describe('linear as one GEMM onto the bias rows', () => {
+  it.each([
+    [[64, 784], 128, true], // accumulated onto the bias in place (rows a multiple of 4, out of 8)
+    [[5, 3, 10], 7, true], // padded: product copied out, then the bias added
+    [[64, 784], 128, false],
+    [[3], 8, true], // a 1-D input
+  ] as const)('x %j, %i outputs, bias %s, equals x Wᵀ + b in double precision', (xs, outF, withBias) => {
+    const inF = xs[xs.length - 1]!;
+    const rows = xs.reduce((a, b) => a * b, 1) / inF;
+    const x = takeF32(rows * inF), w = takeF32(outF * inF), b = takeF32(outF + 2);
+    x.set(data(x.length, 7, false)); w.set(data(w.length, 8, false)); b.set(data(b.length, 9, false));
+    const r = linearF32({ data: x, offset: 0, shape: [...xs] }, { data: w, offset: 0, shape: [outF, inF] }, withBias ? { data: b, offset: 2, shape: [outF] } : null)!;
+    expect(r.shape).toEqual([...xs.slice(0, -1), outF]);
+    for (let i = 0; i < rows; i++) for (let o = 0; o < outF; o++) {
+      let want = withBias ? b[2 + o]! : 0;
+      for (let k = 0; k < inF; k++) want += x[i * inF + k]! * w[o * inF + k]!;
+      const got = r.data[i * outF + o]!;
+      if (Math.abs(got - want) > 1e-5 * (inF + 8)) expect.fail(`[${i}, ${o}]: ${got} vs ${want}`);
     }
   });
 });

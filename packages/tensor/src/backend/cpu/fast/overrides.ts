@@ -15,6 +15,7 @@ import { conv2dForward, conv2dWeightGrad, convTranspose2d, type ConvAttrs, type 
 import { maxPool2dBackward, maxPool2dForward, type PoolAttrs } from './pool.js';
 import { cpuOptimizerOverrides } from './optim.js';
 import { thresholdBackwardF32 } from './elementwise.js';
+import { linearF32 } from './linear.js';
 import { softmaxF32 } from './softmax.js';
 import { sameShape } from '../../../shape.js';
 import { takeArray } from '../array-pool.js';
@@ -87,6 +88,8 @@ export function cpuOverrides(wrap: (data: Float32Array | Float64Array | Int32Arr
     // relu's backward in one pass: g where y > threshold, else 0 (no mask array)
     thresholdBackward: withFallback('thresholdBackward', wrap, ([g, y], a) =>
       sameShape(g!.shape, y!.shape) ? thresholdBackwardF32(dense(g!), dense(y!), a.threshold as number) : null),
+    // x Wᵀ + b as one GEMM that accumulates onto the bias rows (PyTorch's addmm), no separate add
+    linear: withFallback('linear', wrap, ([x, w, b]) => (w!.ndim === 2 && x!.ndim >= 1 && (!b || b.ndim === 1) ? linearF32(dense(x!), dense(w!), b ? dense(b) : null) : null)),
     softmax: withFallback('softmax', wrap, ([x], a) => softmaxF32(dense(x!), a.dim as number, false)),
     logSoftmax: withFallback('logSoftmax', wrap, ([x], a) => softmaxF32(dense(x!), a.dim as number, true)),
     conv2d: withFallback('conv2d', wrap, ([x, w, b], a) =>

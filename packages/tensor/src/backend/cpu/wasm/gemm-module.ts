@@ -137,14 +137,15 @@ function gemmDriver(cfg: GemmConfig): FunctionBuilder {
 }
 
 /**
- * gemmBatched(a, b, c, aStride, bStride, cStride, mPad, nPad, K, kc, ldc, mcPanels, mPanels, u0, u1):
- * work units u ∈ [u0, u1) are (batch, A panel) pairs, u = batch·mPanels + panel, so the thread pool
- * can split any batched GEMM into equal contiguous ranges. A stride of 0 shares an operand.
+ * gemmBatched(a, b, c, aStride, bStride, cStride, mPad, nPad, K, kc, ldc, mcPanels, mPanels,
+ * accumulate, u0, u1): work units u ∈ [u0, u1) are (batch, A panel) pairs, u = batch·mPanels +
+ * panel, so the thread pool can split any batched GEMM into equal contiguous ranges. A stride of 0
+ * shares an operand. `accumulate` ≠ 0 adds the product to C (a bias already written there).
  */
 function gemmBatched(): FunctionBuilder {
   const I = ValType.i32;
-  const f = new FunctionBuilder(Array<ValType>(15).fill(I));
-  const [a, b, c, aStride, bStride, cStride, mPad, nPad, K, kc, ldc, mcPanels, mPanels, u0, u1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const f = new FunctionBuilder(Array<ValType>(16).fill(I));
+  const [a, b, c, aStride, bStride, cStride, mPad, nPad, K, kc, ldc, mcPanels, mPanels, accumulate, u0, u1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
   const u = f.local(I);
   const bi = f.local(I);
   const p0 = f.local(I);
@@ -158,7 +159,7 @@ function gemmBatched(): FunctionBuilder {
     f.get(a).get(bi).get(aStride).mul().add();
     f.get(b).get(bi).get(bStride).mul().add();
     f.get(c).get(bi).get(cStride).mul().add();
-    f.get(mPad).get(nPad).get(K).get(kc).get(ldc).get(mcPanels).get(p0).get(p1).i32(0);
+    f.get(mPad).get(nPad).get(K).get(kc).get(ldc).get(mcPanels).get(p0).get(p1).get(accumulate);
     f.call(GEMM);
     f.get(u).get(p1).add().get(p0).sub().set(u);
   });

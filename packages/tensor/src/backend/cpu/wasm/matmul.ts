@@ -71,6 +71,8 @@ export interface GemmPlan {
    * (rows a multiple of MR, N of NR); then no copy out is needed either.
    */
   outAddress?: number | null;
+  /** Add the product to what is at `outAddress` (a bias written there first); needs a direct result. */
+  accumulate?: boolean;
 }
 
 /**
@@ -107,7 +109,8 @@ export function runGemm(plan: GemmPlan): GemmResult | null {
 
   const mPanels = mPad / MR;
   const [cAddress, cStride] = direct ? [plan.outAddress!, rows * N * 4] : [cAt * 4, cSize * 4];
-  const args = [aAt * 4, bAt * 4, cAddress, nA > 1 ? aSize * 4 : 0, nB > 1 ? bSize * 4 : 0, cStride, mPad, nPad, K, KC, nPad * 4, MC_PANELS, mPanels];
+  const args = [aAt * 4, bAt * 4, cAddress, nA > 1 ? aSize * 4 : 0, nB > 1 ? bSize * 4 : 0, cStride, mPad, nPad, K, KC, nPad * 4, MC_PANELS, mPanels,
+    direct && plan.accumulate ? 1 : 0];
   runKernel(rt, 'gemmBatched', args, G * mPanels, 2 * G * mPad * nPad * K);
   return { mem, cAt, cSize, nPad, direct };
 }
@@ -149,7 +152,7 @@ function packInWasm(rt: WasmRuntime, mem: Float32Array, scratchAt: number, src: 
  * unavailable (no SIMD, switched off, or the operands do not fit the 2 GiB kernel memory), in which
  * case the caller runs the reference kernel.
  */
-export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: View, outShape: readonly number[]): Float32Array | null {
+export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: View, outShape: readonly number[], bias?: { data: Float32Array; offset: number }): Float32Array | null {
   const rt = wasmRuntime();
   if (!rt) return null;
   const nd = outShape.length;
@@ -185,9 +188,14 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
   const aEven = !fold || aBatch.every((o, bi) => o === aBatch[0]! + bi * M * sm);
   const aSpan = (rows - 1) * Math.abs(aRowStride) + (K - 1) * Math.abs(ska) + 1;
   const aInWasm = aEven && aSpan <= 2 * rows * K + 64;
+  // a bias (a linear layer's) is written into every output row first and the product added to it
+  const outAddress = rt.addressOf(out, 0);
+  const biasInPlace = !!bias && outAddress !== null && rows % MR === 0 && N % NR === 0;
+  if (biasInPlace) fillRows(out, bias!, N);
   const res = runGemm({
     G, rows, K, N,
-    outAddress: rt.addressOf(out, 0),
+    outAddress,
+    accumulate: biasInPlace,
     scratch: Math.max(bInWasm ? bSpan : 0, aInWasm ? aSpan : 0),
     nA: fold || aShared ? 1 : batch,
     nB: bShared ? 1 : batch,
@@ -212,6 +220,7 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
     return null;
   }
   if (!res.direct) copyOut(res, G, rows, N, out);
+  if (bias && !res.direct) addRows(out, bias, N);
   return out;
 }
 
@@ -223,4 +232,16 @@ export function copyOut(res: GemmResult, G: number, rows: number, N: number, out
     if (nPad === N) out.set(mem.subarray(c, c + rows * N), g * rows * N);
     else for (let r = 0; r < rows; r++) out.set(mem.subarray(c + r * nPad, c + r * nPad + N), (g * rows + r) * N);
   }
+}
+
+/** Writes `bias` (N floats) into every row of `out`. */
+function fillRows(out: Float32Array, bias: { data: Float32Array; offset: number }, N: number): void {
+  const row = bias.data.subarray(bias.offset, bias.offset + N);
+  for (let o = 0; o < out.length; o += N) out.set(row, o);
+}
+
+/** Adds `bias` (N floats) to every row of `out`. */
+function addRows(out: Float32Array, bias: { data: Float32Array; offset: number }, N: number): void {
+  const d = bias.data, b0 = bias.offset;
+  for (let o = 0; o < out.length; o += N) for (let j = 0; j < N; j++) out[o + j] = out[o + j]! + d[b0 + j]!;
 }
