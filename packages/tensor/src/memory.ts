@@ -33,24 +33,37 @@ const registry =
     : null;
 
 const scopes: Set<Tensor>[] = [];
+/** Tensors registered with the backstop (each at most once: two registrations would free twice). */
+const registered = new WeakSet<Tensor>();
 
-/** Called by every Tensor constructor. */
+function register(t: Tensor, storage: Storage): void {
+  if (!registry || registered.has(t) || t.isDisposed) return;
+  registry.register(t, { storage, shape: t.layout.shape, dtype: t.dtype }, t);
+  registered.add(t);
+}
+
+/**
+ * Called by every Tensor constructor. A tensor made inside a `tidy` scope is registered with the
+ * backstop only if it outlives the scope (returned at the outermost level, or kept): the scope
+ * disposes the rest, and a FinalizationRegistry registration costs ~1 µs — a tenth of a small op.
+ */
 export function trackTensor(t: Tensor, storage: Storage): void {
   stats.tensors++;
-  registry?.register(t, { storage, shape: t.layout.shape, dtype: t.dtype }, t);
-  scopes[scopes.length - 1]?.add(t);
+  const scope = scopes[scopes.length - 1];
+  if (scope) scope.add(t);
+  else register(t, storage);
 }
 
 /** Called by `Tensor.set_()`: the backstop must free the storage the tensor now points at. */
 export function retrackTensor(t: Tensor, storage: Storage): void {
-  registry?.unregister(t);
-  registry?.register(t, { storage, shape: t.layout.shape, dtype: t.dtype }, t);
+  if (registered.delete(t)) registry?.unregister(t);
+  register(t, storage);
 }
 
 /** Called by `Tensor.dispose()`. */
 export function untrackTensor(t: Tensor): void {
   stats.tensors--;
-  registry?.unregister(t);
+  if (registered.delete(t)) registry?.unregister(t);
 }
 
 /** Tensors reachable from a value returned by a tidy scope (tensors, arrays, plain objects). */
@@ -76,22 +89,33 @@ export function tidy<T>(fn: () => T): T {
   try {
     result = fn();
   } catch (e) {
-    // tfjs does the same: a throwing scope must not leak what it allocated before the throw
-    for (const t of scope) if (!t.isDisposed && !(t as { _keep?: boolean })._keep) t.dispose();
-    throw e;
-  } finally {
     scopes.pop();
+    // tfjs does the same: a throwing scope must not leak what it allocated before the throw
+    for (const t of scope) {
+      if ((t as { _keep?: boolean })._keep) survive(t);
+      else if (!t.isDisposed) t.dispose();
+    }
+    throw e;
   }
+  scopes.pop();
   if (result instanceof Promise) {
+    for (const t of scope) survive(t); // the error below must not free what fn made
     throw new KilnError('tidy(fn): fn returned a Promise; tidy only tracks synchronous code. Use `using` or dispose() across awaits.');
   }
   const keep = new Set<Tensor>();
   collect(result, keep);
   for (const t of scope) {
-    if (keep.has(t)) scopes[scopes.length - 1]?.add(t);
-    else if (!t.isDisposed && !(t as { _keep?: boolean })._keep) t.dispose();
+    if (keep.has(t) || (t as { _keep?: boolean })._keep) survive(t);
+    else if (!t.isDisposed) t.dispose();
   }
   return result;
+}
+
+/** A tensor outlives its tidy scope: it joins the enclosing scope, or the backstop at the top. */
+function survive(t: Tensor): void {
+  const parent = scopes[scopes.length - 1];
+  if (parent && !(t as { _keep?: boolean })._keep) parent.add(t);
+  else register(t, t.storage);
 }
 
 /** Marks a tensor to survive the enclosing tidy scopes (tfjs's keep). */

@@ -234,6 +234,23 @@ describe('FinalizationRegistry backstop', () => {
     expect(delta(base)).toEqual({ tensors: 0, storages: 0, bytes: 0 });
   });
 
+  it.skipIf(!gc)('tensors that outlive a tidy scope (returned, kept, returned through nested scopes) are still freed by the backstop', async () => {
+    await collect();
+    const base = memory();
+    (() => {
+      tidy(() => zeros(1000));
+      tidy(() => void keep(zeros(1000)));
+      tidy(() => tidy(() => zeros(1000)));
+      tidy(() => void tidy(() => keep(zeros(1000))));
+    })();
+    expect(delta(base).storages).toBe(4);
+    for (let i = 0; i < 200 && delta(base).storages > 0; i++) {
+      gc!();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(delta(base)).toEqual({ tensors: 0, storages: 0, bytes: 0 });
+  });
+
   it.skipIf(!gc)('with setMemoryDebug(true), warns naming the shape and dtype of a tensor collected without dispose()', async () => {
     await collect();
     const warnings: string[] = [];
