@@ -27,6 +27,9 @@ export function createCountingBackend(): { backend: Backend; counts: Map<string,
   const backend: Backend = {
     ...cpu, // storage, reads and every primitive we do not wrap come from the CPU backend
     name: 'counting',
+    // not the CPU's fused kernels (linear, softmax, convolutions, …): they would run those ops past
+    // the primitives we count; without them every op decomposes into counted primitives
+    overrides: {},
     unary: (op, x, outDtype) => (count(`unary:${op}`), cpu.unary(op, x, outDtype)),
     binary: (op, a, b, shape, outDtype) => (count(`binary:${op}`), cpu.binary(op, a, b, shape, outDtype)),
     reduce: (op, x, axes, outDtype) => (count(`reduce:${op}`), cpu.reduce(op, x, axes, outDtype)),
