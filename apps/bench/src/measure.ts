@@ -20,7 +20,7 @@ export function median(xs: readonly number[]): number {
 export interface TimingOptions { warmup: number; warmupMs: number; maxRuns: number; minRuns: number; budgetMs: number }
 
 /** Default limits: slow contenders (tfjs-cpu) get few runs, fast ones many. */
-export const DEFAULT_TIMING: TimingOptions = { warmup: 2, warmupMs: 2000, maxRuns: 25, minRuns: 3, budgetMs: 1500 };
+export const DEFAULT_TIMING: TimingOptions = { warmup: 2, warmupMs: 2000, maxRuns: 200, minRuns: 3, budgetMs: 1500 };
 
 /** Runs `fn` per {@link TimingOptions} and returns the median run time and the run count. */
 export async function timeIt(fn: () => void | Promise<void>, opts: TimingOptions = DEFAULT_TIMING): Promise<{ ms: number; runs: number }> {

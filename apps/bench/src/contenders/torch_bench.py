@@ -16,7 +16,7 @@ ALL = ["matmul-256", "matmul-512", "matmul-1024", "bmm-16x256", "conv2d-fwd", "c
        "exp-1M", "sum-1M", "sum-last-1M", "max-last-1M", "softmax-1M", "mlp-step", "cnn-step"]
 
 
-def time_it(fn, warmup=2, warmup_s=2.0, max_runs=25, min_runs=3, budget=1.5):
+def time_it(fn, warmup=2, warmup_s=2.0, max_runs=200, min_runs=3, budget=1.5):
     # the same warm-up rule as measure.ts: at least `warmup` runs, more until warmup_s (at most 3000)
     w0 = time.perf_counter()
     i = 0
