@@ -11,6 +11,18 @@ import { FunctionBuilder, ValType } from './emit.js';
 /** The high two floats of a vector moved to the low lanes (bytes 8–15 twice). */
 const HIGH_PAIR = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
+/** Emits lo += f64(v[0..1]), hi += f64(v[2..3]) for the f32x4 local `v` (double-precision accumulators). */
+export function accumulateF64(f: FunctionBuilder, lo: number, hi: number, v: number): void {
+  f.get(lo).get(v).f64x2PromoteLowF32x4().f64x2Add().set(lo);
+  f.get(hi).get(v).get(v).i8x16Shuffle(HIGH_PAIR).f64x2PromoteLowF32x4().f64x2Add().set(hi);
+}
+
+/** Emits s = the sum of the four f64 lanes of the accumulators `lo` and `hi` (`lo` is clobbered). */
+export function totalF64(f: FunctionBuilder, lo: number, hi: number, s: number): void {
+  f.get(lo).get(hi).f64x2Add().set(lo);
+  f.get(lo).f64x2ExtractLane(0).get(lo).f64x2ExtractLane(1).f64Add().set(s);
+}
+
 /**
  * sumRuns(src, dst, runLen, u0, u1): for runs r ∈ [u0, u1), dst[r] (f64) = Σ src[r·runLen … +runLen)
  * (f32). Byte pointers; runs need no alignment.
@@ -31,12 +43,10 @@ export function sumRunsKernel(): FunctionBuilder {
     f.block().loop();
     f.get(p).get(vend).geS().brIf(1);
     f.get(p).v128Load().set(v);
-    f.get(lo).get(v).f64x2PromoteLowF32x4().f64x2Add().set(lo);
-    f.get(hi).get(v).get(v).i8x16Shuffle(HIGH_PAIR).f64x2PromoteLowF32x4().f64x2Add().set(hi);
+    accumulateF64(f, lo, hi, v);
     f.get(p).i32(16).add().set(p);
     f.br(0).end().end();
-    f.get(lo).get(hi).f64x2Add().set(lo);
-    f.get(lo).f64x2ExtractLane(0).get(lo).f64x2ExtractLane(1).f64Add().set(s);
+    totalF64(f, lo, hi, s);
     f.block().loop();
     f.get(p).get(end).geS().brIf(1);
     f.get(s).get(p).f32Load().f64PromoteF32().f64Add().set(s);

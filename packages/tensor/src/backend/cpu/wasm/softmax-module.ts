@@ -9,9 +9,7 @@
  */
 import { FunctionBuilder, ValType } from './emit.js';
 import { emitExpF32x4 } from './exp-simd.js';
-
-/** The high two floats of a vector moved to the low lanes (bytes 8–15 twice). */
-const HIGH_PAIR = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+import { accumulateF64, totalF64 } from './reduce-module.js';
 
 /**
  * softmaxRows(src, dst, stats, len, writeExp, u0, u1): for rows r ∈ [u0, u1) of `len` floats,
@@ -55,13 +53,11 @@ export function softmaxRowsKernel(): FunctionBuilder {
       expOfMinusMax();
       f.set(e);
       f.get(writeExp).if().get(q).get(e).v128Store().end();
-      f.get(lo).get(e).f64x2PromoteLowF32x4().f64x2Add().set(lo);
-      f.get(hi).get(e).get(e).i8x16Shuffle(HIGH_PAIR).f64x2PromoteLowF32x4().f64x2Add().set(hi);
+      accumulateF64(f, lo, hi, e);
       f.get(p).i32(16).add().set(p);
       f.get(q).i32(16).add().set(q);
       f.br(0).end().end();
-      f.get(lo).get(hi).f64x2Add().set(lo);
-      f.get(lo).f64x2ExtractLane(0).get(lo).f64x2ExtractLane(1).f64Add().set(s);
+      totalF64(f, lo, hi, s);
       f.block().loop();
       f.get(p).get(end).geS().brIf(1);
       f.get(p).f32Load().f32x4Splat();
