@@ -125,8 +125,7 @@ function takeResident(Ctor: Float32ArrayConstructor | Int32ArrayConstructor, n: 
   const heap = rt?.heap;
   if (!rt || !heap) return null;
   const bytes = n * 4;
-  const { usedBytes } = heap.stats();
-  if (usedBytes + WasmHeap.blockSize(bytes) > RESIDENT_SHARE * heap.limit) return null;
+  if (heap.liveBytes + WasmHeap.blockSize(bytes) > RESIDENT_SHARE * heap.limit) return null;
   const ptr = heap.alloc(bytes);
   if (ptr === null) return null;
   const a = new Ctor(rt.view().buffer as ArrayBuffer, ptr, n); // a SharedArrayBuffer, typed loosely by lib.dom

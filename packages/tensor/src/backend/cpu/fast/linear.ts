@@ -11,8 +11,8 @@ import type { Dense } from './conv2d.js';
 export function linearF32(x: Dense, w: Dense, b: Dense | null): { data: Float32Array; shape: number[] } | null {
   const [outF, inF] = w.shape as [number, number];
   // functional's linear has checked that x's last dim is in_features
+  if (inF === 0) return null; // no rows to count: the decomposition gives the zeros (plus bias)
   const rows = x.shape.reduce((p, n) => p * n, 1) / inF;
-  if (!Number.isInteger(rows)) return null;
   const data = wasmMatmulF32(
     x.data, { shape: [rows, inF], strides: [inF, 1], offset: x.offset },
     w.data, { shape: [inF, outF], strides: [1, inF], offset: w.offset }, // Wᵀ as a view

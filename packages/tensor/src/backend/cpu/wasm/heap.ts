@@ -76,6 +76,11 @@ export class WasmHeap {
     return this.live.get(ptr) ?? 0;
   }
 
+  /** Bytes in live blocks (read on every resident allocation, so no object is built for it). */
+  get liveBytes(): number {
+    return this.usedBytes;
+  }
+
   /** Bytes in live blocks and in free lists. */
   stats(): { usedBytes: number; freeBytes: number; topBytes: number } {
     return { usedBytes: this.usedBytes, freeBytes: this.freeBytes, topBytes: this.top };

@@ -184,9 +184,8 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
   const bInWasm = (Math.abs(skb) <= Math.abs(sn) || (sn === 1 && K * N < 1 << 20)) && bSpan <= 2 * K * N + 64;
   // A in WebAssembly when its rows are evenly spaced (a folded batch too, if its matrices are) and
   // its span is not much larger than its elements
-  const aRowStride = sm;
   const aEven = !fold || aBatch.every((o, bi) => o === aBatch[0]! + bi * M * sm);
-  const aSpan = (rows - 1) * Math.abs(aRowStride) + (K - 1) * Math.abs(ska) + 1;
+  const aSpan = (rows - 1) * Math.abs(sm) + (K - 1) * Math.abs(ska) + 1;
   const aInWasm = aEven && aSpan <= 2 * rows * K + 64;
   // a bias (a linear layer's) is written into every output row first and the product added to it
   const outAddress = rt.addressOf(out, 0);
@@ -201,8 +200,8 @@ export function wasmMatmulF32(a: Float32Array, av: View, b: Float32Array, bv: Vi
     nB: bShared ? 1 : batch,
     packA: (mem, at, i, mPad, scratchAt) => {
       if (aInWasm) {
-        return packInWasm(rt, mem, scratchAt, a, aBatch[fold ? 0 : i]!, aRowStride, ska, rows, K,
-          (src) => rt.exports.packA(at * 4, src, rows, K, aRowStride, ska, mPad, KC));
+        return packInWasm(rt, mem, scratchAt, a, aBatch[fold ? 0 : i]!, sm, ska, rows, K,
+          (src) => rt.exports.packA(at * 4, src, rows, K, sm, ska, mPad, KC));
       }
       const rowOffsets = new Int32Array(rows);
       for (let r = 0; r < rows; r++) {
